@@ -1,0 +1,6 @@
+export * from "./githubConstants";
+export * from "./microsoftConstants";
+export * from "./naming";
+export * from "./roles";
+export * from "./subjects";
+export * from "./validation";

@@ -1,0 +1,152 @@
+import { createHash } from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+
+/**
+ * Microsoft's built-in role definition ids by role name: the one place in the
+ * project where a role id is written. Checked against
+ * learn.microsoft.com/azure/role-based-access-control/built-in-roles
+ * (sections "General", "Containers", "Security", "Storage").
+ */
+export const BUILT_IN_ROLES = {
+    Owner: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+    Contributor: "b24988ac-6180-42a0-ab88-20f7382dd24c",
+    Reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+    "User Access Administrator": "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+    AcrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+    AcrPush: "8311e382-0749-4cb8-b61a-304f252e45ec",
+    /** For registries in "RBAC Registry + ABAC Repository Permissions" mode, where AcrPull is not honored. */
+    "Container Registry Repository Reader": "b93aa761-3e63-49ed-ac28-beffa264f7ac",
+    /** For registries in "RBAC Registry + ABAC Repository Permissions" mode, where AcrPush is not honored. */
+    "Container Registry Repository Writer": "2a1e307c-b015-4ebd-883e-5b7698a07328",
+    "Azure Kubernetes Service Cluster User Role": "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
+    "Azure Kubernetes Service RBAC Cluster Admin": "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+    "Azure Kubernetes Service RBAC Admin": "3498e952-d568-435e-9b2c-8d77e338d7f7",
+    "Azure Kubernetes Service RBAC Writer": "a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb",
+    "Azure Kubernetes Service RBAC Reader": "7f6c6a51-bcf8-42ba-9220-52d62157d7db",
+    "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
+    "Storage Blob Data Reader": "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
+    "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b55abe2ba",
+} as const;
+
+export type BuiltInRoleName = keyof typeof BUILT_IN_ROLES;
+
+/** Roles this project never grants: they hand out control of the scope itself. */
+export const PRIVILEGED_ROLE_IDS: readonly string[] = [
+    BUILT_IN_ROLES.Owner,
+    BUILT_IN_ROLES.Contributor,
+    BUILT_IN_ROLES["User Access Administrator"],
+];
+
+/**
+ * Principal types accepted by ARM role assignments. A managed identity and an
+ * app's service principal are both "ServicePrincipal".
+ * Source: learn.microsoft.com/rest/api/authorization/role-assignments/create ("principalType").
+ */
+export const PRINCIPAL_TYPES = ["User", "Group", "ServicePrincipal", "ForeignGroup", "Device"] as const;
+export type PrincipalType = (typeof PRINCIPAL_TYPES)[number];
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ROLE_DEFINITION_PATH = /^(?:\/subscriptions\/[^/]+)?\/providers\/Microsoft\.Authorization\/roleDefinitions\/([0-9a-f-]{36})$/i;
+
+/**
+ * Resolves a built-in role name, a role definition GUID, or a full role
+ * definition resource id to the role definition GUID (lower case).
+ * Throws with the accepted forms when the value is none of them.
+ */
+export function resolveRoleId(roleDefinitionIdOrName: string): string {
+    if (Object.prototype.hasOwnProperty.call(BUILT_IN_ROLES, roleDefinitionIdOrName)) {
+        return BUILT_IN_ROLES[roleDefinitionIdOrName as BuiltInRoleName];
+    }
+    if (GUID.test(roleDefinitionIdOrName)) {
+        return roleDefinitionIdOrName.toLowerCase();
+    }
+    const path = ROLE_DEFINITION_PATH.exec(roleDefinitionIdOrName);
+    if (path && GUID.test(path[1])) {
+        return path[1].toLowerCase();
+    }
+    throw new Error(
+        `role "${roleDefinitionIdOrName}" is neither a built-in role name known to credless-aks ` +
+            `(${Object.keys(BUILT_IN_ROLES).join(", ")}) nor a role definition id (a GUID or /providers/Microsoft.Authorization/roleDefinitions/<GUID>)`,
+    );
+}
+
+/** The built-in role name for a role definition GUID, or undefined for a custom role. */
+export function roleNameOf(roleId: string): BuiltInRoleName | undefined {
+    const id = roleId.toLowerCase();
+    return (Object.keys(BUILT_IN_ROLES) as BuiltInRoleName[]).find((name) => BUILT_IN_ROLES[name] === id);
+}
+
+/** The subscription id in an ARM scope such as /subscriptions/<id>/resourceGroups/<rg>/... */
+export function subscriptionOfScope(scope: string): string {
+    const match = /^\/subscriptions\/([^/]+)(?:\/|$)/i.exec(scope);
+    if (!match) {
+        throw new Error(`scope "${scope}" is not an ARM resource id under a subscription (/subscriptions/<id>/...)`);
+    }
+    return match[1];
+}
+
+/** The subscription-qualified role definition resource id, the form ARM returns (no perpetual diff). */
+export function roleDefinitionResourceId(scope: string, roleId: string): string {
+    return `/subscriptions/${subscriptionOfScope(scope)}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`;
+}
+
+/**
+ * A deterministic role assignment name (a GUID) from scope, principal and role,
+ * like Bicep's guid(scope, principalId, roleId) in Azure Verified Modules. The
+ * same triple always gives the same name, so a re-run after a lost state finds
+ * the existing assignment instead of failing with RoleAssignmentExists.
+ * Scope casing is ignored because ARM ids are case-insensitive.
+ */
+export function roleAssignmentName(scope: string, principalId: string, roleId: string): string {
+    const hash = createHash("sha256")
+        .update(`${scope.toLowerCase()}|${principalId.toLowerCase()}|${roleId.toLowerCase()}`)
+        .digest("hex");
+    // Shape it as an RFC 4122 name-based UUID (version nibble 5, variant 10xx).
+    const variant = ((parseInt(hash[16], 16) & 0x3) | 0x8).toString(16);
+    return `${hash.slice(0, 8)}-${hash.slice(8, 12)}-5${hash.slice(13, 16)}-${variant}${hash.slice(17, 20)}-${hash.slice(20, 32)}`;
+}
+
+/** One role assignment, spelled as in Azure Verified Modules. */
+export interface RoleAssignmentSpec {
+    /** Required. A built-in role name from BUILT_IN_ROLES, a role definition GUID, or a role definition resource id. */
+    roleDefinitionIdOrName: string;
+    /** Required. Object id of the principal (for a managed identity or app: its service principal's object id). */
+    principalId: pulumi.Input<string>;
+    /**
+     * Optional. Set it whenever known: without it, an assignment to a principal
+     * created seconds earlier can fail with PrincipalNotFound while Entra ID
+     * replicates. Leave it unset only for an existing principal of unknown type.
+     */
+    principalType?: pulumi.Input<PrincipalType>;
+    /** Optional. Shown in the portal. Defaults to none. */
+    description?: pulumi.Input<string>;
+}
+
+/**
+ * Creates an ARM role assignment at `scope` with a deterministic name and the
+ * subscription-qualified role definition id. `name` is the Pulumi resource name.
+ */
+export function assignRole(
+    name: string,
+    scope: pulumi.Input<string>,
+    spec: RoleAssignmentSpec,
+    opts: pulumi.CustomResourceOptions,
+): authorization.RoleAssignment {
+    const roleId = resolveRoleId(spec.roleDefinitionIdOrName);
+    const scopeOutput = pulumi.output(scope);
+    return new authorization.RoleAssignment(
+        name,
+        {
+            scope: scopeOutput,
+            principalId: spec.principalId,
+            principalType: spec.principalType,
+            roleDefinitionId: scopeOutput.apply((s) => roleDefinitionResourceId(s, roleId)),
+            roleAssignmentName: pulumi
+                .all([scopeOutput, spec.principalId])
+                .apply(([s, principal]) => roleAssignmentName(s, principal, roleId)),
+            description: spec.description,
+        },
+        opts,
+    );
+}

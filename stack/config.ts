@@ -1,0 +1,558 @@
+import { MAX_FEDERATED_CREDENTIALS } from "../components/microsoftConstants";
+import { PRIVILEGED_ROLE_IDS, resolveRoleId } from "../components/roles";
+import { formatGitHubTrigger, GitHubSubjectFormat, GitHubTrigger, parseGitHubTrigger } from "../components/subjects";
+import {
+    dnsLabelRule,
+    dnsSubdomainRule,
+    environmentNameRule,
+    githubRepositoryRule,
+    guidRule,
+    ipv4CidrRule,
+    registryPrefixRule,
+} from "../components/validation";
+
+/**
+ * The stack's configuration: read once from Pulumi.<stack>.yaml by
+ * stack/loadConfig.ts, validated here into one typed object, and handed to
+ * the components. Components never read config themselves.
+ */
+
+export const CLUSTER_TIERS = ["Free", "Standard"] as const;
+export const REGISTRY_SKUS = ["Basic", "Standard", "Premium"] as const;
+/** Source: learn.microsoft.com/azure/aks/auto-upgrade-cluster ("patch, stable, rapid, node-image"). */
+export const AUTO_UPGRADE_CHANNELS = ["patch", "stable", "rapid", "node-image"] as const;
+/** Source: learn.microsoft.com/azure/aks/auto-upgrade-node-os-image ("NodeImage, SecurityPatch, Unmanaged"; None turns updates off and is not offered). */
+export const NODE_OS_UPGRADE_CHANNELS = ["NodeImage", "SecurityPatch", "Unmanaged"] as const;
+/** Source: learn.microsoft.com/azure/aks/use-network-policies ("azure, calico, cilium"). */
+export const NETWORK_POLICIES = ["azure", "calico", "cilium"] as const;
+/** kubelogin's non-interactive login modes. Source: azure.github.io/kubelogin/concepts/login-modes.html. */
+export const KUBELOGIN_MODES = ["azurecli", "workloadidentity", "spn", "msi"] as const;
+export const SUBJECT_FORMATS = ["name", "immutable"] as const;
+export const SECRET_SCOPES = ["environment", "repository"] as const;
+export const WORKLOAD_IDENTITY_TYPES = ["managedIdentity", "application"] as const;
+export const DEPLOYER_PRINCIPAL_TYPES = ["User", "ServicePrincipal"] as const;
+
+export type ClusterTier = (typeof CLUSTER_TIERS)[number];
+export type RegistrySku = (typeof REGISTRY_SKUS)[number];
+export type AutoUpgradeChannel = (typeof AUTO_UPGRADE_CHANNELS)[number];
+export type NodeOsUpgradeChannel = (typeof NODE_OS_UPGRADE_CHANNELS)[number];
+export type NetworkPolicy = (typeof NETWORK_POLICIES)[number];
+export type KubeloginMode = (typeof KUBELOGIN_MODES)[number];
+export type SecretScope = (typeof SECRET_SCOPES)[number];
+export type WorkloadIdentityType = (typeof WORKLOAD_IDENTITY_TYPES)[number];
+export type DeployerPrincipalType = (typeof DEPLOYER_PRINCIPAL_TYPES)[number];
+
+export interface GitHubConfig {
+    /** "owner/name" exactly as given. */
+    repository: string;
+    owner: string;
+    name: string;
+    subjectFormat: GitHubSubjectFormat;
+    ownerId?: number;
+    repositoryId?: number;
+    /** Triggers whose subjects the app trusts; defaults to the stack's GitHub environment. */
+    triggers: GitHubTrigger[];
+    secretsScope: SecretScope;
+    /** The GitHub environment the secrets go to and whose jobs are trusted. */
+    environmentName: string;
+    /** GitHub user ids that must approve a deployment to the environment. */
+    reviewerUserIds: number[];
+    /** GitHub team ids that must approve a deployment to the environment. */
+    reviewerTeamIds: number[];
+    /** Only protected branches may deploy to the environment. */
+    protectedBranches: boolean;
+    /** Namespaces the app may deploy to; defaults to the workloads' namespaces. */
+    deployNamespaces: string[];
+}
+
+export interface NodePoolConfig {
+    vmSize: string;
+    count: number;
+    /** With maxCount: the cluster autoscaler's bounds. */
+    minCount?: number;
+    maxCount?: number;
+    availabilityZones: string[];
+}
+
+export interface ClusterConfig {
+    tier: ClusterTier;
+    kubernetesVersion?: string;
+    nodePool: NodePoolConfig;
+    authorizedIpRanges: string[];
+    adminGroupObjectIds: string[];
+    autoUpgradeChannel: AutoUpgradeChannel;
+    nodeOsUpgradeChannel: NodeOsUpgradeChannel;
+    networkPolicy: NetworkPolicy;
+    deletionProtection: boolean;
+    kubeloginMode: KubeloginMode;
+    /** Type of the principal that runs `pulumi up`; unset means ARM infers it. */
+    deployerPrincipalType?: DeployerPrincipalType;
+}
+
+export interface RegistryConfig {
+    namePrefix: string;
+    sku: RegistrySku;
+    /** Days an untagged manifest is kept (Premium only). */
+    retentionDays: number;
+    /** Zone redundancy (Premium only, where the region has zones). */
+    zoneRedundancy: boolean;
+    /** "abac": the registry is in RBAC Registry + ABAC Repository Permissions mode. */
+    abacRepositoryPermissions: boolean;
+}
+
+export interface WorkloadRoleConfig {
+    /** Built-in role name or role definition id. */
+    role: string;
+    /** "registry", "resourceGroup", or an ARM resource id. */
+    scope: string;
+}
+
+export interface WorkloadConfig {
+    name: string;
+    namespace: string;
+    serviceAccount: string;
+    identityType: WorkloadIdentityType;
+    createNamespace: boolean;
+    tokenExpirationSeconds?: number;
+    roles: WorkloadRoleConfig[];
+}
+
+export interface StackConfig {
+    stack: string;
+    environment: string;
+    location: string;
+    /** An existing resource group to use instead of creating one. */
+    existingResourceGroupName?: string;
+    github: GitHubConfig;
+    cluster: ClusterConfig;
+    registry: RegistryConfig;
+    workloads: WorkloadConfig[];
+}
+
+/** Everything read from Pulumi config, before validation. Values are as YAML gave them. */
+export interface RawConfig {
+    stack: string;
+    location?: unknown;
+    environment?: unknown;
+    resourceGroup?: unknown;
+    github?: unknown;
+    cluster?: unknown;
+    registry?: unknown;
+    workloads?: unknown;
+}
+
+/** All problems of a config at once; none of the stack's resources is registered. */
+export class ConfigError extends Error {
+    constructor(readonly problems: string[]) {
+        super(`invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`);
+        this.name = "ConfigError";
+    }
+}
+
+const PREFIX = "credless-aks:";
+
+/** Collects problems while reading one config object; each message names key, value and rule. */
+class Reader {
+    readonly problems: string[] = [];
+
+    fail(key: string, value: unknown, rule: string): void {
+        this.problems.push(`${key} is ${show(value)}: ${rule}`);
+    }
+
+    object(key: string, value: unknown, allowed: readonly string[], required: boolean): Record<string, unknown> | undefined {
+        if (value === undefined || value === null) {
+            if (required) {
+                this.problems.push(`${key} is missing: it is required`);
+            }
+            return undefined;
+        }
+        if (typeof value !== "object" || Array.isArray(value)) {
+            this.fail(key, value, "must be an object");
+            return undefined;
+        }
+        const record = value as Record<string, unknown>;
+        for (const k of Object.keys(record)) {
+            if (!allowed.includes(k)) {
+                this.problems.push(`${key}.${k} is not a known key: expected one of ${allowed.join(", ")}`);
+            }
+        }
+        return record;
+    }
+
+    string(key: string, value: unknown, rule?: (v: string) => string | undefined): string | undefined {
+        if (value === undefined || value === null) {
+            return undefined;
+        }
+        if (typeof value !== "string") {
+            this.fail(key, value, "must be a string");
+            return undefined;
+        }
+        const broken = rule?.(value);
+        if (broken) {
+            this.fail(key, value, broken);
+            return undefined;
+        }
+        return value;
+    }
+
+    requiredString(key: string, value: unknown, rule?: (v: string) => string | undefined): string | undefined {
+        if (value === undefined || value === null || value === "") {
+            this.problems.push(`${key} is missing: it is required`);
+            return undefined;
+        }
+        return this.string(key, value, rule);
+    }
+
+    oneOf<T extends string>(key: string, value: unknown, allowed: readonly T[], fallback: T): T {
+        if (value === undefined || value === null) {
+            return fallback;
+        }
+        if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
+            this.fail(key, value, `must be one of ${allowed.join(", ")}`);
+            return fallback;
+        }
+        return value as T;
+    }
+
+    boolean(key: string, value: unknown, fallback: boolean): boolean {
+        if (value === undefined || value === null) {
+            return fallback;
+        }
+        if (typeof value !== "boolean") {
+            this.fail(key, value, "must be true or false");
+            return fallback;
+        }
+        return value;
+    }
+
+    integer(key: string, value: unknown, min: number, max: number): number | undefined {
+        if (value === undefined || value === null) {
+            return undefined;
+        }
+        if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+            this.fail(key, value, `must be a whole number from ${min} to ${max}`);
+            return undefined;
+        }
+        return value;
+    }
+
+    list(key: string, value: unknown): unknown[] {
+        if (value === undefined || value === null) {
+            return [];
+        }
+        if (!Array.isArray(value)) {
+            this.fail(key, value, "must be a list");
+            return [];
+        }
+        return value;
+    }
+
+    stringList(key: string, value: unknown, rule?: (v: string) => string | undefined): string[] {
+        const out: string[] = [];
+        this.list(key, value).forEach((item, i) => {
+            const s = this.string(`${key}[${i}]`, item, rule);
+            if (s !== undefined) {
+                out.push(s);
+            }
+        });
+        return out;
+    }
+}
+
+function show(value: unknown): string {
+    const text = JSON.stringify(value);
+    return text === undefined ? String(value) : text;
+}
+
+/**
+ * Validates raw config into a StackConfig, or throws one ConfigError that
+ * lists every problem. Pure: no Pulumi runtime, no environment, no clock.
+ */
+export function parseStackConfig(raw: RawConfig): StackConfig {
+    const r = new Reader();
+
+    const location = r.requiredString("azure-native:location", raw.location, (v) =>
+        /^[a-z0-9]+$/.test(v) ? undefined : 'must be an Azure region name such as "westeurope" (lower-case letters and digits)',
+    );
+    const environment =
+        r.string(`${PREFIX}environment`, raw.environment, environmentNameRule) ??
+        (raw.environment === undefined ? defaultEnvironment(r, raw.stack) : "invalid");
+
+    const rg = r.object(`${PREFIX}resourceGroup`, raw.resourceGroup, ["existingName"], false);
+    const existingResourceGroupName = rg
+        ? r.string(`${PREFIX}resourceGroup.existingName`, rg.existingName, (v) =>
+              /^[-\w._()]{1,90}$/.test(v) && !v.endsWith(".") ? undefined : "must be a resource group name: 1 to 90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'",
+          )
+        : undefined;
+
+    const workloads = readWorkloads(r, raw.workloads);
+    const github = readGitHub(r, raw.github, environment, workloads);
+    const cluster = readCluster(r, raw.cluster, environment);
+    const registry = readRegistry(r, raw.registry);
+
+    if (r.problems.length > 0 || !location || !github || !registry) {
+        throw new ConfigError(r.problems);
+    }
+    return { stack: raw.stack, environment, location, existingResourceGroupName, github, cluster, registry, workloads };
+}
+
+function defaultEnvironment(r: Reader, stack: string): string {
+    const broken = environmentNameRule(stack);
+    if (broken) {
+        r.problems.push(`${PREFIX}environment is not set and the stack name "${stack}" cannot stand in for it: it ${broken}`);
+    }
+    return stack;
+}
+
+const GITHUB_KEYS = [
+    "repository",
+    "subjectFormat",
+    "ownerId",
+    "repositoryId",
+    "triggers",
+    "secretsScope",
+    "environmentName",
+    "reviewers",
+    "protectedBranches",
+    "deployNamespaces",
+] as const;
+
+function readGitHub(r: Reader, value: unknown, environment: string, workloads: WorkloadConfig[]): GitHubConfig | undefined {
+    const key = `${PREFIX}github`;
+    const g = r.object(key, value, GITHUB_KEYS, true);
+    if (!g) {
+        return undefined;
+    }
+    const repository = r.requiredString(`${key}.repository`, g.repository, githubRepositoryRule);
+    const subjectFormat = r.oneOf(`${key}.subjectFormat`, g.subjectFormat, SUBJECT_FORMATS, "name");
+    // GitHub ids are positive integers (database ids); 2^53 - 1 keeps them exact in JavaScript.
+    const ownerId = r.integer(`${key}.ownerId`, g.ownerId, 1, Number.MAX_SAFE_INTEGER);
+    const repositoryId = r.integer(`${key}.repositoryId`, g.repositoryId, 1, Number.MAX_SAFE_INTEGER);
+    const environmentName = r.string(`${key}.environmentName`, g.environmentName, environmentNameRule) ?? environment;
+
+    const triggers: GitHubTrigger[] = [];
+    const rawTriggers = g.triggers === undefined ? [`environment:${environmentName}`] : r.list(`${key}.triggers`, g.triggers);
+    rawTriggers.forEach((item, i) => {
+        const text = r.string(`${key}.triggers[${i}]`, item);
+        if (text === undefined) {
+            return;
+        }
+        const parsed = parseGitHubTrigger(text);
+        if ("error" in parsed) {
+            r.fail(`${key}.triggers[${i}]`, text, parsed.error);
+        } else if (triggers.some((t) => formatGitHubTrigger(t) === text)) {
+            r.fail(`${key}.triggers[${i}]`, text, "is listed twice; each subject can be trusted only once per identity");
+        } else {
+            triggers.push(parsed);
+        }
+    });
+    if (g.triggers !== undefined && rawTriggers.length === 0) {
+        r.fail(`${key}.triggers`, g.triggers, "must list at least one trigger, or be left out to trust the stack's GitHub environment");
+    }
+    if (rawTriggers.length > MAX_FEDERATED_CREDENTIALS) {
+        r.fail(
+            `${key}.triggers`,
+            `${rawTriggers.length} triggers`,
+            `Entra ID allows at most ${MAX_FEDERATED_CREDENTIALS} federated credentials on one application`,
+        );
+    }
+
+    const secretsScope = r.oneOf(`${key}.secretsScope`, g.secretsScope, SECRET_SCOPES, "environment");
+    const reviewers = r.object(`${key}.reviewers`, g.reviewers, ["users", "teams"], false);
+    const ids = (k: string, v: unknown): number[] =>
+        r.list(k, v).flatMap((item, i) => {
+            const n = r.integer(`${k}[${i}]`, item, 1, Number.MAX_SAFE_INTEGER);
+            return n === undefined ? [] : [n];
+        });
+    const reviewerUserIds = reviewers ? ids(`${key}.reviewers.users`, reviewers.users) : [];
+    const reviewerTeamIds = reviewers ? ids(`${key}.reviewers.teams`, reviewers.teams) : [];
+    // GitHub allows up to six required reviewers. Source: docs.github.com/actions/reference/workflows-and-actions/deployments-and-environments#required-reviewers
+    if (reviewerUserIds.length + reviewerTeamIds.length > 6) {
+        r.fail(`${key}.reviewers`, g.reviewers, "GitHub allows at most 6 required reviewers (users and teams together) on an environment");
+    }
+    const protectedBranches = r.boolean(`${key}.protectedBranches`, g.protectedBranches, false);
+    const deployNamespaces =
+        g.deployNamespaces === undefined
+            ? [...new Set(workloads.map((w) => w.namespace))]
+            : r.stringList(`${key}.deployNamespaces`, g.deployNamespaces, dnsLabelRule);
+
+    if (subjectFormat === "immutable" && (ownerId === undefined) !== (repositoryId === undefined)) {
+        r.problems.push(
+            `${key}.ownerId and ${key}.repositoryId must be set together for subjectFormat "immutable" (or both left out to look them up through the GitHub provider)`,
+        );
+    }
+    if (secretsScope === "repository" && (reviewerUserIds.length > 0 || reviewerTeamIds.length > 0 || protectedBranches)) {
+        r.problems.push(
+            `${key}.secretsScope is "repository": reviewers and protectedBranches configure a GitHub environment, which this scope does not create`,
+        );
+    }
+    if (!repository) {
+        return undefined;
+    }
+    const [owner, name] = repository.split("/");
+    return {
+        repository,
+        owner,
+        name,
+        subjectFormat,
+        ownerId,
+        repositoryId,
+        triggers,
+        secretsScope,
+        environmentName,
+        reviewerUserIds,
+        reviewerTeamIds,
+        protectedBranches,
+        deployNamespaces,
+    };
+}
+
+const CLUSTER_KEYS = [
+    "tier",
+    "kubernetesVersion",
+    "nodePool",
+    "authorizedIpRanges",
+    "adminGroupObjectIds",
+    "autoUpgradeChannel",
+    "nodeOsUpgradeChannel",
+    "networkPolicy",
+    "deletionProtection",
+    "kubeloginMode",
+    "deployerPrincipalType",
+] as const;
+
+function readCluster(r: Reader, value: unknown, environment: string): ClusterConfig {
+    const key = `${PREFIX}cluster`;
+    const c = r.object(key, value, CLUSTER_KEYS, false) ?? {};
+    const isProd = environment === "prod";
+    const np = r.object(`${key}.nodePool`, c.nodePool, ["vmSize", "count", "minCount", "maxCount", "availabilityZones"], false) ?? {};
+    // AKS allows 1 to 1000 nodes in a pool. Source: learn.microsoft.com/azure/aks/quotas-skus-regions
+    const count = r.integer(`${key}.nodePool.count`, np.count, 1, 1000) ?? (isProd ? 3 : 1);
+    const minCount = r.integer(`${key}.nodePool.minCount`, np.minCount, 1, 1000);
+    const maxCount = r.integer(`${key}.nodePool.maxCount`, np.maxCount, 1, 1000);
+    if ((minCount === undefined) !== (maxCount === undefined)) {
+        r.problems.push(`${key}.nodePool.minCount and maxCount must be set together to turn on the cluster autoscaler`);
+    } else if (minCount !== undefined && maxCount !== undefined && !(minCount <= count && count <= maxCount)) {
+        r.fail(`${key}.nodePool`, { minCount, count, maxCount }, "needs minCount <= count <= maxCount");
+    }
+    const tier = r.oneOf(`${key}.tier`, c.tier, CLUSTER_TIERS, isProd ? "Standard" : "Free");
+    const deployer = c.deployerPrincipalType;
+    return {
+        tier,
+        kubernetesVersion: r.string(`${key}.kubernetesVersion`, c.kubernetesVersion, (v) =>
+            /^\d+\.\d+(\.\d+)?$/.test(v) ? undefined : 'must be a Kubernetes version such as "1.33" or "1.33.2"',
+        ),
+        nodePool: {
+            vmSize: r.string(`${key}.nodePool.vmSize`, np.vmSize, (v) =>
+                /^Standard_[A-Za-z0-9_]+$/.test(v) ? undefined : 'must be an Azure VM size such as "Standard_D4ds_v5"',
+            ) ?? (isProd ? "Standard_D4ds_v5" : "Standard_D2ds_v5"),
+            count,
+            minCount,
+            maxCount,
+            availabilityZones: r.stringList(`${key}.nodePool.availabilityZones`, np.availabilityZones, (v) =>
+                ["1", "2", "3"].includes(v) ? undefined : 'must be "1", "2" or "3"',
+            ),
+        },
+        authorizedIpRanges: r.stringList(`${key}.authorizedIpRanges`, c.authorizedIpRanges, ipv4CidrRule),
+        adminGroupObjectIds: r.stringList(`${key}.adminGroupObjectIds`, c.adminGroupObjectIds, guidRule),
+        autoUpgradeChannel: r.oneOf(`${key}.autoUpgradeChannel`, c.autoUpgradeChannel, AUTO_UPGRADE_CHANNELS, isProd ? "stable" : "patch"),
+        nodeOsUpgradeChannel: r.oneOf(`${key}.nodeOsUpgradeChannel`, c.nodeOsUpgradeChannel, NODE_OS_UPGRADE_CHANNELS, "NodeImage"),
+        networkPolicy: r.oneOf(`${key}.networkPolicy`, c.networkPolicy, NETWORK_POLICIES, "cilium"),
+        deletionProtection: r.boolean(`${key}.deletionProtection`, c.deletionProtection, isProd),
+        kubeloginMode: r.oneOf(`${key}.kubeloginMode`, c.kubeloginMode, KUBELOGIN_MODES, "azurecli"),
+        deployerPrincipalType:
+            deployer === undefined ? undefined : r.oneOf(`${key}.deployerPrincipalType`, deployer, DEPLOYER_PRINCIPAL_TYPES, "User"),
+    };
+}
+
+function readRegistry(r: Reader, value: unknown): RegistryConfig | undefined {
+    const key = `${PREFIX}registry`;
+    const g = r.object(key, value, ["namePrefix", "sku", "retentionDays", "zoneRedundancy", "permissionsMode"], true);
+    if (!g) {
+        return undefined;
+    }
+    const namePrefix = r.requiredString(`${key}.namePrefix`, g.namePrefix, registryPrefixRule);
+    const sku = r.oneOf(`${key}.sku`, g.sku, REGISTRY_SKUS, "Basic");
+    // Retention of untagged manifests: 0 to 365 days. Source: learn.microsoft.com/azure/container-registry/container-registry-retention-policy
+    const retentionDays = r.integer(`${key}.retentionDays`, g.retentionDays, 0, 365) ?? 7;
+    const zoneRedundancy = r.boolean(`${key}.zoneRedundancy`, g.zoneRedundancy, sku === "Premium");
+    if (sku !== "Premium" && g.zoneRedundancy === true) {
+        r.fail(`${key}.zoneRedundancy`, true, `needs sku "Premium" (the sku is "${sku}")`);
+    }
+    if (sku !== "Premium" && g.retentionDays !== undefined) {
+        r.fail(`${key}.retentionDays`, g.retentionDays, `needs sku "Premium"; retention policies exist only there (the sku is "${sku}")`);
+    }
+    const mode = r.oneOf(`${key}.permissionsMode`, g.permissionsMode, ["rbac", "abac"] as const, "rbac");
+    return namePrefix ? { namePrefix, sku, retentionDays, zoneRedundancy, abacRepositoryPermissions: mode === "abac" } : undefined;
+}
+
+const WORKLOAD_KEYS = ["name", "namespace", "serviceAccount", "identityType", "createNamespace", "tokenExpirationSeconds", "roles"] as const;
+
+function readWorkloads(r: Reader, value: unknown): WorkloadConfig[] {
+    const key = `${PREFIX}workloads`;
+    const out: WorkloadConfig[] = [];
+    const seenNames = new Map<string, number>();
+    const seenAccounts = new Map<string, number>();
+    r.list(key, value).forEach((item, i) => {
+        const k = `${key}[${i}]`;
+        const w = r.object(k, item, WORKLOAD_KEYS, true);
+        if (!w) {
+            return;
+        }
+        const name = r.requiredString(`${k}.name`, w.name, dnsLabelRule);
+        const namespace = r.string(`${k}.namespace`, w.namespace, dnsLabelRule) ?? (w.namespace === undefined ? name : undefined);
+        const serviceAccount = r.string(`${k}.serviceAccount`, w.serviceAccount, dnsSubdomainRule) ?? (w.serviceAccount === undefined ? name : undefined);
+        const tokenExpirationSeconds = r.integer(`${k}.tokenExpirationSeconds`, w.tokenExpirationSeconds, 3600, 86400);
+        const roles: WorkloadRoleConfig[] = [];
+        r.list(`${k}.roles`, w.roles).forEach((roleItem, j) => {
+            const rk = `${k}.roles[${j}]`;
+            const ro = r.object(rk, roleItem, ["role", "scope"], true);
+            if (!ro) {
+                return;
+            }
+            const role = r.requiredString(`${rk}.role`, ro.role, roleRule);
+            const scope = r.requiredString(`${rk}.scope`, ro.scope, (v) =>
+                v === "registry" || v === "resourceGroup" || /^\/subscriptions\/[^/]+(\/.*)?$/i.test(v)
+                    ? undefined
+                    : 'must be "registry", "resourceGroup" or an ARM resource id starting with /subscriptions/',
+            );
+            if (role && scope) {
+                roles.push({ role, scope });
+            }
+        });
+        const identityType = r.oneOf(`${k}.identityType`, w.identityType, WORKLOAD_IDENTITY_TYPES, "managedIdentity");
+        const createNamespace = r.boolean(`${k}.createNamespace`, w.createNamespace, true);
+        if (!name || !namespace || !serviceAccount) {
+            return;
+        }
+        if (seenNames.has(name)) {
+            r.fail(`${k}.name`, name, `duplicates ${key}[${seenNames.get(name)}].name; workload names must be unique`);
+            return;
+        }
+        const account = `${namespace}/${serviceAccount}`;
+        if (seenAccounts.has(account)) {
+            r.fail(
+                `${k}`,
+                { namespace, serviceAccount },
+                `uses the same namespace and service account as ${key}[${seenAccounts.get(account)}]; one service account can be trusted by one workload identity only`,
+            );
+            return;
+        }
+        seenNames.set(name, i);
+        seenAccounts.set(account, i);
+        out.push({ name, namespace, serviceAccount, identityType, createNamespace, tokenExpirationSeconds, roles });
+    });
+    return out;
+}
+
+function roleRule(value: string): string | undefined {
+    let id: string;
+    try {
+        id = resolveRoleId(value);
+    } catch (e) {
+        return (e as Error).message.replace(/^role "[^"]*" is /, "is ");
+    }
+    return PRIVILEGED_ROLE_IDS.includes(id)
+        ? "grants control of the scope itself (Owner, Contributor and User Access Administrator are never granted by credless-aks); pick a data-plane role"
+        : undefined;
+}
