@@ -4,3 +4,5 @@ export * from "./naming";
 export * from "./roles";
 export * from "./subjects";
 export * from "./validation";
+export * from "./workloadIdentityNaming";
+export * from "./workloadIdentityServiceAccount";

@@ -10,6 +10,7 @@ import {
     ipv4CidrRule,
     registryPrefixRule,
 } from "../components/validation";
+import { WORKLOAD_IDENTITY_TYPES } from "../components/workloadIdentityNaming";
 
 /**
  * The stack's configuration: read once from Pulumi.<stack>.yaml by
@@ -29,7 +30,6 @@ export const NETWORK_POLICIES = ["azure", "calico", "cilium"] as const;
 export const KUBELOGIN_MODES = ["azurecli", "workloadidentity", "spn", "msi"] as const;
 export const SUBJECT_FORMATS = ["name", "immutable"] as const;
 export const SECRET_SCOPES = ["environment", "repository"] as const;
-export const WORKLOAD_IDENTITY_TYPES = ["managedIdentity", "application"] as const;
 export const DEPLOYER_PRINCIPAL_TYPES = ["User", "ServicePrincipal"] as const;
 
 export type ClusterTier = (typeof CLUSTER_TIERS)[number];
