@@ -63,6 +63,13 @@ export interface WorkloadIdentityServiceAccountArgs {
      */
     createNamespace?: boolean;
     /**
+     * Optional. A Namespace created elsewhere, for example one shared by
+     * several workloads: the ServiceAccount is created in it once it exists.
+     * Its name must equal `namespace`. Requires createNamespace false.
+     * Defaults to none.
+     */
+    namespaceResource?: k8s.core.v1.Namespace;
+    /**
      * Required. The cluster's OIDC issuer URL, passed to Entra ID exactly as
      * given (never trimmed or normalised: the token's `iss` claim must match it
      * character for character). Usually AksCluster's `oidcIssuerUrl`, or a
@@ -176,6 +183,9 @@ export class WorkloadIdentityServiceAccount extends pulumi.ComponentResource {
         const problem = (message: string): never => {
             throw new pulumi.ResourceError(message, this);
         };
+        if (args.namespaceResource && createNamespace) {
+            problem("namespaceResource is set and createNamespace is true: set createNamespace false when the namespace is created elsewhere");
+        }
         const fail = (key: string, value: unknown, rule: string): never => problem(`${key} is ${JSON.stringify(value)}: ${rule}`);
         const check = (key: string, value: string, rule: (v: string) => string | undefined): void => {
             const broken = rule(value);
@@ -299,13 +309,17 @@ export class WorkloadIdentityServiceAccount extends pulumi.ComponentResource {
         const objectLabels = workloadLabels(labels);
         const namespace = createNamespace
             ? new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: args.namespace, labels: objectLabels } }, { parent: this, provider })
-            : undefined;
+            : args.namespaceResource;
         const serviceAccount = new k8s.core.v1.ServiceAccount(
             `${name}-service-account`,
             {
                 metadata: {
                     name: args.serviceAccountName,
-                    namespace: namespace ? namespace.metadata.name : args.namespace,
+                    namespace: namespace
+                        ? namespace.metadata.name.apply((n) =>
+                              n === args.namespace ? n : problem(`namespaceResource is named "${n}" but namespace is "${args.namespace}": they must be equal`),
+                          )
+                        : args.namespace,
                     labels: objectLabels,
                     annotations: workloadIdentityAnnotations<pulumi.Input<string>>(this.clientId, args.tenantId, args.tokenExpirationSeconds),
                 },

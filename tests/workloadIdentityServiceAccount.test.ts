@@ -180,6 +180,18 @@ describe("WorkloadIdentityServiceAccount: managed identity (default)", () => {
         assert.strictEqual(one(resources, SA).inputs.metadata.namespace, "geofencing");
     });
 
+    it("creates the service account in a namespace created elsewhere, after it exists", async () => {
+        const { resources } = await runUnderMocks(() => {
+            const shared = new k8s.core.v1.Namespace("shared", { metadata: { name: "geofencing" } });
+            return build({ createNamespace: false, namespaceResource: shared });
+        });
+        const shared = one(resources, NS, "shared");
+        const sa = one(resources, SA);
+        assert.strictEqual(sa.inputs.metadata.namespace, "geofencing");
+        assert.ok(sa.dependencies.includes(shared.urn) || (sa.propertyDependencies.metadata ?? []).includes(shared.urn));
+        assert.strictEqual(ofType(resources, NS).length, 1);
+    });
+
     it("assigns roles to the identity's principal through the shared role module", async () => {
         const { resources } = await runUnderMocks(() =>
             build({ roleAssignments: [{ roleDefinitionIdOrName: "Storage Blob Data Reader", scope: RG_SCOPE, description: "read maps" }] }),
@@ -294,6 +306,13 @@ describe("WorkloadIdentityServiceAccount: bad arguments", () => {
 
     it("rejects a namespace that is not an RFC 1123 label", async () => {
         await rejects({ namespace: "Geo_Fencing" }, `namespace is "Geo_Fencing": ${LABEL}`);
+    });
+
+    it("rejects a namespace resource together with createNamespace", async () => {
+        await assert.rejects(
+            runUnderMocks(() => build({ namespaceResource: new k8s.core.v1.Namespace("shared", { metadata: { name: "geofencing" } }) })),
+            { message: "namespaceResource is set and createNamespace is true: set createNamespace false when the namespace is created elsewhere" },
+        );
     });
 
     it("rejects a service account name that is not an RFC 1123 subdomain", async () => {
