@@ -1,4 +1,7 @@
+export * from "./gitHubActionsIdentity";
 export * from "./githubConstants";
+export * from "./gitHubDeploymentSecrets";
+export * from "./githubProvider";
 export * from "./microsoftConstants";
 export * from "./naming";
 export * from "./roles";

@@ -38,3 +38,11 @@ export const WORKLOAD_IDENTITY = {
  * Source: learn.microsoft.com/azure/aks/kubelogin-authentication ("server ID 6dae42f8-4368-4678-94ff-3960e28e3630").
  */
 export const AKS_AAD_SERVER_APP_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
+
+/**
+ * Limits of a federated identity credential's properties. Source:
+ * learn.microsoft.com/graph/api/resources/federatedidentitycredential ("name ... has a limit of
+ * 120 characters and must be URL friendly"; "subject ... has a limit of 600 characters").
+ */
+export const MAX_FEDERATED_CREDENTIAL_NAME_LENGTH = 120;
+export const MAX_FEDERATED_CREDENTIAL_SUBJECT_LENGTH = 600;

@@ -1,3 +1,5 @@
+import { createHash } from "crypto";
+import { MAX_FEDERATED_CREDENTIAL_NAME_LENGTH } from "./microsoftConstants";
 import { gitRefNameRule, wildcardRule } from "./validation";
 
 /**
@@ -13,8 +15,17 @@ export type GitHubTrigger =
     | { kind: "tag"; name: string }
     | { kind: "pull_request" };
 
-/** How the repository is spelled in the subject. */
-export type GitHubSubjectFormat = "name" | "immutable";
+/**
+ * How the repository is spelled in the subject: "name" is repo:OWNER/REPO;
+ * "immutable" is repo:OWNER@OWNER_ID/REPO@REPO_ID, the default for
+ * repositories created, renamed or transferred on github.com since July 2026
+ * and an opt-in for older ones. Sources: learn.microsoft.com/entra/workload-id/workload-identities-github-immutable-subjects
+ * ("repo:<owner>@<owner_id>/<repo>@<repo_id>:ref:refs/heads/main") and
+ * docs.github.com/actions/reference/security/oidc#immutable-subject-claims
+ * ("The immutable ID is appended to each name with an @ delimiter").
+ */
+export const SUBJECT_FORMATS = ["name", "immutable"] as const;
+export type GitHubSubjectFormat = (typeof SUBJECT_FORMATS)[number];
 
 export interface GitHubRepositoryRef {
     /** Owner as GitHub spells it, e.g. "contoso". */
@@ -65,6 +76,27 @@ export function formatGitHubTrigger(trigger: GitHubTrigger): string {
 }
 
 /**
+ * The problems of a list of triggers, one message each in the form
+ * `triggers[<i>] is "<trigger>": <rule>`: unknown kinds, names that GitHub
+ * would never put into a subject, wildcards, and triggers listed twice.
+ */
+export function githubTriggerProblems(triggers: readonly GitHubTrigger[]): string[] {
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    triggers.forEach((trigger, i) => {
+        const text = formatGitHubTrigger(trigger);
+        const parsed = parseGitHubTrigger(text);
+        if ("error" in parsed) {
+            problems.push(`triggers[${i}] is ${JSON.stringify(text)}: ${parsed.error}`);
+        } else if (seen.has(text)) {
+            problems.push(`triggers[${i}] is ${JSON.stringify(text)}: is listed twice; each subject can be trusted only once per identity`);
+        }
+        seen.add(text);
+    });
+    return problems;
+}
+
+/**
  * The `repo:` part of a GitHub subject: "repo:OWNER/REPO" by name, or
  * "repo:OWNER@OWNER_ID/REPO@REPO_ID" in GitHub's immutable format, which
  * survives renames and transfers.
@@ -77,6 +109,11 @@ export function githubRepositoryClaim(repo: GitHubRepositoryRef, format: GitHubS
         throw new Error(
             `the immutable subject format needs the owner id and repository id of ${repo.owner}/${repo.name}; set them in config or look them up with the GitHub provider`,
         );
+    }
+    for (const [key, id] of [["ownerId", repo.ownerId], ["repositoryId", repo.repositoryId]] as const) {
+        if (!Number.isSafeInteger(id) || id < 1) {
+            throw new Error(`${key} of ${repo.owner}/${repo.name} is ${id}: must be a positive whole number (GitHub's numeric id)`);
+        }
     }
     return `repo:${repo.owner}@${repo.ownerId}/${repo.name}@${repo.repositoryId}`;
 }
@@ -97,6 +134,26 @@ export function githubSubject(repo: GitHubRepositoryRef, format: GitHubSubjectFo
         case "pull_request":
             return `${base}:pull_request`;
     }
+}
+
+/**
+ * The name of the federated credential that trusts `trigger` in `format`:
+ * "<kind>-<name>" ("environment-dev", "branch-main", "pull_request"), with
+ * "-immutable" appended for the immutable format so that both can coexist on
+ * one app while migrating. Entra ID wants a URL-friendly name of at most 120
+ * characters that never changes; characters other than letters, digits, '-'
+ * and '_' are replaced by '-', and a replaced or shortened name gets an
+ * 8-character hash of the trigger so that two triggers never share a name.
+ */
+export function githubCredentialName(trigger: GitHubTrigger, format: GitHubSubjectFormat): string {
+    const text = trigger.kind === "pull_request" ? "pull_request" : `${trigger.kind}-${trigger.name}`;
+    const suffix = format === "immutable" ? "-immutable" : "";
+    const safe = text.replace(/[^A-Za-z0-9_-]/g, "-");
+    if (safe === text && text.length + suffix.length <= MAX_FEDERATED_CREDENTIAL_NAME_LENGTH) {
+        return text + suffix;
+    }
+    const hash = createHash("sha256").update(formatGitHubTrigger(trigger)).digest("hex").slice(0, 8);
+    return `${safe.slice(0, MAX_FEDERATED_CREDENTIAL_NAME_LENGTH - suffix.length - 9)}-${hash}${suffix}`;
 }
 
 /**

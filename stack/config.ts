@@ -1,6 +1,7 @@
 import { MAX_FEDERATED_CREDENTIALS } from "../components/microsoftConstants";
 import { PRIVILEGED_ROLE_IDS, resolveRoleId } from "../components/roles";
-import { formatGitHubTrigger, GitHubSubjectFormat, GitHubTrigger, parseGitHubTrigger } from "../components/subjects";
+import { SECRET_SCOPES, SecretScope } from "../components/gitHubDeploymentSecrets";
+import { formatGitHubTrigger, GitHubSubjectFormat, GitHubTrigger, parseGitHubTrigger, SUBJECT_FORMATS } from "../components/subjects";
 import {
     dnsLabelRule,
     dnsSubdomainRule,
@@ -28,8 +29,6 @@ export const NODE_OS_UPGRADE_CHANNELS = ["NodeImage", "SecurityPatch", "Unmanage
 export const NETWORK_POLICIES = ["azure", "calico", "cilium"] as const;
 /** kubelogin's non-interactive login modes. Source: azure.github.io/kubelogin/concepts/login-modes.html. */
 export const KUBELOGIN_MODES = ["azurecli", "workloadidentity", "spn", "msi"] as const;
-export const SUBJECT_FORMATS = ["name", "immutable"] as const;
-export const SECRET_SCOPES = ["environment", "repository"] as const;
 export const DEPLOYER_PRINCIPAL_TYPES = ["User", "ServicePrincipal"] as const;
 
 export type ClusterTier = (typeof CLUSTER_TIERS)[number];
@@ -38,7 +37,6 @@ export type AutoUpgradeChannel = (typeof AUTO_UPGRADE_CHANNELS)[number];
 export type NodeOsUpgradeChannel = (typeof NODE_OS_UPGRADE_CHANNELS)[number];
 export type NetworkPolicy = (typeof NETWORK_POLICIES)[number];
 export type KubeloginMode = (typeof KUBELOGIN_MODES)[number];
-export type SecretScope = (typeof SECRET_SCOPES)[number];
 export type WorkloadIdentityType = (typeof WORKLOAD_IDENTITY_TYPES)[number];
 export type DeployerPrincipalType = (typeof DEPLOYER_PRINCIPAL_TYPES)[number];
 

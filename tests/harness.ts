@@ -172,6 +172,7 @@ function outputsFor(type: string, name: string, inputs: Record<string, any>): { 
             break;
         case "azuread:index/servicePrincipal:ServicePrincipal":
             state.objectId = fakeGuid(`sp-object/${inputs.clientId ?? name}`);
+            state.applicationTenantId = FAKE.tenantId;
             id = state.objectId;
             break;
         default:
