@@ -46,6 +46,8 @@ export interface GitHubConfig {
     owner: string;
     name: string;
     subjectFormat: GitHubSubjectFormat;
+    /** With subjectFormat "immutable": keep trusting the name-based subjects too, while migrating (docs/immutable-subjects.md). */
+    keepNameSubjects: boolean;
     ownerId?: number;
     repositoryId?: number;
     /** Triggers whose subjects the app trusts; defaults to the stack's GitHub environment. */
@@ -305,6 +307,7 @@ function defaultEnvironment(r: Reader, stack: string): string {
 const GITHUB_KEYS = [
     "repository",
     "subjectFormat",
+    "keepNameSubjects",
     "ownerId",
     "repositoryId",
     "triggers",
@@ -323,6 +326,10 @@ function readGitHub(r: Reader, value: unknown, environment: string, workloads: W
     }
     const repository = r.requiredString(`${key}.repository`, g.repository, githubRepositoryRule);
     const subjectFormat = r.oneOf(`${key}.subjectFormat`, g.subjectFormat, SUBJECT_FORMATS, "name");
+    const keepNameSubjects = r.boolean(`${key}.keepNameSubjects`, g.keepNameSubjects, false);
+    if (keepNameSubjects && subjectFormat !== "immutable") {
+        r.fail(`${key}.keepNameSubjects`, true, 'only applies with subjectFormat "immutable" (name-based subjects are already what "name" trusts)');
+    }
     // GitHub ids are positive integers (database ids); 2^53 - 1 keeps them exact in JavaScript.
     const ownerId = r.integer(`${key}.ownerId`, g.ownerId, 1, Number.MAX_SAFE_INTEGER);
     const repositoryId = r.integer(`${key}.repositoryId`, g.repositoryId, 1, Number.MAX_SAFE_INTEGER);
@@ -347,10 +354,11 @@ function readGitHub(r: Reader, value: unknown, environment: string, workloads: W
     if (g.triggers !== undefined && rawTriggers.length === 0) {
         r.fail(`${key}.triggers`, g.triggers, "must list at least one trigger, or be left out to trust the stack's GitHub environment");
     }
-    if (rawTriggers.length > MAX_FEDERATED_CREDENTIALS) {
+    const credentials = rawTriggers.length * (keepNameSubjects ? 2 : 1);
+    if (credentials > MAX_FEDERATED_CREDENTIALS) {
         r.fail(
             `${key}.triggers`,
-            `${rawTriggers.length} triggers`,
+            `${rawTriggers.length} triggers${keepNameSubjects ? " in two subject formats" : ""}`,
             `Entra ID allows at most ${MAX_FEDERATED_CREDENTIALS} federated credentials on one application`,
         );
     }
@@ -393,6 +401,7 @@ function readGitHub(r: Reader, value: unknown, environment: string, workloads: W
         owner,
         name,
         subjectFormat,
+        keepNameSubjects,
         ownerId,
         repositoryId,
         triggers,
