@@ -4,9 +4,9 @@ import * as authorization from "@pulumi/azure-native/authorization";
 
 /**
  * Microsoft's built-in role definition ids by role name: the one place in the
- * project where a role id is written. Checked against
+ * project where a role id is written. Each id checked against the ID column of
  * learn.microsoft.com/azure/role-based-access-control/built-in-roles
- * (sections "General", "Containers", "Security", "Storage").
+ * (sections "Privileged", "General", "Containers", "Security", "Storage").
  */
 export const BUILT_IN_ROLES = {
     Owner: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
@@ -26,7 +26,7 @@ export const BUILT_IN_ROLES = {
     "Azure Kubernetes Service RBAC Reader": "7f6c6a51-bcf8-42ba-9220-52d62157d7db",
     "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
     "Storage Blob Data Reader": "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
-    "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b55abe2ba",
+    "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
 } as const;
 
 export type BuiltInRoleName = keyof typeof BUILT_IN_ROLES;

@@ -1,3 +1,15 @@
+import {
+    AUTO_UPGRADE_CHANNELS,
+    AutoUpgradeChannel,
+    CLUSTER_TIERS,
+    ClusterTier,
+    NETWORK_POLICIES,
+    NetworkPolicy,
+    NODE_OS_UPGRADE_CHANNELS,
+    NodeOsUpgradeChannel,
+} from "../components/aksCluster";
+import { REGISTRY_SKUS, RegistrySku } from "../components/containerRegistry";
+import { KUBELOGIN_MODES, KubeloginMode } from "../components/kubeconfig";
 import { MAX_FEDERATED_CREDENTIALS } from "../components/microsoftConstants";
 import { PRIVILEGED_ROLE_IDS, resolveRoleId } from "../components/roles";
 import { SECRET_SCOPES, SecretScope } from "../components/gitHubDeploymentSecrets";
@@ -19,24 +31,8 @@ import { WORKLOAD_IDENTITY_TYPES } from "../components/workloadIdentityNaming";
  * the components. Components never read config themselves.
  */
 
-export const CLUSTER_TIERS = ["Free", "Standard"] as const;
-export const REGISTRY_SKUS = ["Basic", "Standard", "Premium"] as const;
-/** Source: learn.microsoft.com/azure/aks/auto-upgrade-cluster ("patch, stable, rapid, node-image"). */
-export const AUTO_UPGRADE_CHANNELS = ["patch", "stable", "rapid", "node-image"] as const;
-/** Source: learn.microsoft.com/azure/aks/auto-upgrade-node-os-image ("NodeImage, SecurityPatch, Unmanaged"; None turns updates off and is not offered). */
-export const NODE_OS_UPGRADE_CHANNELS = ["NodeImage", "SecurityPatch", "Unmanaged"] as const;
-/** Source: learn.microsoft.com/azure/aks/use-network-policies ("azure, calico, cilium"). */
-export const NETWORK_POLICIES = ["azure", "calico", "cilium"] as const;
-/** kubelogin's non-interactive login modes. Source: azure.github.io/kubelogin/concepts/login-modes.html. */
-export const KUBELOGIN_MODES = ["azurecli", "workloadidentity", "spn", "msi"] as const;
 export const DEPLOYER_PRINCIPAL_TYPES = ["User", "ServicePrincipal"] as const;
 
-export type ClusterTier = (typeof CLUSTER_TIERS)[number];
-export type RegistrySku = (typeof REGISTRY_SKUS)[number];
-export type AutoUpgradeChannel = (typeof AUTO_UPGRADE_CHANNELS)[number];
-export type NodeOsUpgradeChannel = (typeof NODE_OS_UPGRADE_CHANNELS)[number];
-export type NetworkPolicy = (typeof NETWORK_POLICIES)[number];
-export type KubeloginMode = (typeof KUBELOGIN_MODES)[number];
 export type WorkloadIdentityType = (typeof WORKLOAD_IDENTITY_TYPES)[number];
 export type DeployerPrincipalType = (typeof DEPLOYER_PRINCIPAL_TYPES)[number];
 

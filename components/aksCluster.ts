@@ -1,0 +1,328 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as containerservice from "@pulumi/azure-native/containerservice";
+import * as k8s from "@pulumi/kubernetes";
+import { KUBELOGIN_MODES, KubeloginMode, toNonInteractiveKubeconfig } from "./kubeconfig";
+import { RbacPropagationWait } from "./rbacPropagationWait";
+import { assignRole } from "./roles";
+import { guidRule, ipv4CidrRule } from "./validation";
+
+/** AKS pricing tiers offered: Free for dev, Standard (uptime SLA) for prod. Source: learn.microsoft.com/azure/aks/free-standard-pricing-tiers. */
+export const CLUSTER_TIERS = ["Free", "Standard"] as const;
+/** Source: learn.microsoft.com/azure/aks/auto-upgrade-cluster ("patch, stable, rapid, node-image"). */
+export const AUTO_UPGRADE_CHANNELS = ["patch", "stable", "rapid", "node-image"] as const;
+/** Source: learn.microsoft.com/azure/aks/auto-upgrade-node-os-image ("NodeImage, SecurityPatch, Unmanaged"; None turns updates off and is not offered). */
+export const NODE_OS_UPGRADE_CHANNELS = ["NodeImage", "SecurityPatch", "Unmanaged"] as const;
+/** Source: learn.microsoft.com/azure/aks/use-network-policies ("azure, calico, cilium"). */
+export const NETWORK_POLICIES = ["azure", "calico", "cilium"] as const;
+
+export type ClusterTier = (typeof CLUSTER_TIERS)[number];
+export type AutoUpgradeChannel = (typeof AUTO_UPGRADE_CHANNELS)[number];
+export type NodeOsUpgradeChannel = (typeof NODE_OS_UPGRADE_CHANNELS)[number];
+export type NetworkPolicy = (typeof NETWORK_POLICIES)[number];
+
+/** managedClusters: 1 to 63 letters, digits, '_' or '-', starting and ending with a letter or digit. Source: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftcontainerservice */
+const CLUSTER_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$/;
+/** dnsPrefix: 1 to 54 letters, digits or '-', starting and ending with a letter or digit (the portal's rule; github.com/hashicorp/terraform-provider-azurerm/pull/20813). */
+const DNS_PREFIX = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,52}[A-Za-z0-9])?$/;
+
+export interface AksNodePoolArgs {
+    /** Optional. VM size of the system node pool. Defaults to "Standard_D2ds_v5". */
+    vmSize?: pulumi.Input<string>;
+    /** Optional. Node count, 1 to 1000 (learn.microsoft.com/azure/aks/quotas-skus-regions). Defaults to 1, or minCount with the autoscaler. */
+    count?: number;
+    /** Optional. With maxCount, turns on the cluster autoscaler; minCount <= count <= maxCount. Defaults to no autoscaler. */
+    minCount?: number;
+    /** Optional. See minCount. */
+    maxCount?: number;
+    /** Optional. Availability zones ("1", "2", "3") where the region has them. Defaults to none. */
+    availabilityZones?: string[];
+}
+
+export interface AksDeployerArgs {
+    /** Required. Object id of the user or service principal that runs `pulumi up`. */
+    objectId: pulumi.Input<string>;
+    /**
+     * Optional. Its type. ARM rejects a wrong type with UnmatchedPrincipalType.
+     * Left unset, azure-native 3.28's RoleAssignment sends its own default,
+     * "User": set "ServicePrincipal" when a service principal or managed
+     * identity runs `pulumi up` (CI). Defaults to unset.
+     */
+    principalType?: "User" | "ServicePrincipal";
+}
+
+export interface AksClusterArgs {
+    /** Required. Resource group of the cluster. */
+    resourceGroupName: pulumi.Input<string>;
+    /** Optional. Azure region. Defaults to the resource group's location (azure-native fills it in). */
+    location?: pulumi.Input<string>;
+    /** Optional. Cluster name: 1 to 63 letters, digits, '_' or '-', starting and ending with a letter or digit. Defaults to the component name. */
+    clusterName?: string;
+    /** Optional. DNS prefix of the API server FQDN: 1 to 54 letters, digits or '-', starting and ending with a letter or digit. Defaults to the cluster name with other characters removed. */
+    dnsPrefix?: string;
+    /** Optional. "Free" (dev) or "Standard" (prod, uptime SLA). Defaults to "Free". */
+    tier?: ClusterTier;
+    /** Optional. Kubernetes version such as "1.33". Defaults to AKS's default version. */
+    kubernetesVersion?: pulumi.Input<string>;
+    /** Optional. The system node pool. Defaults to one Standard_D2ds_v5 node. */
+    nodePool?: AksNodePoolArgs;
+    /** Optional. IPv4 addresses or CIDR ranges allowed to reach the API server; include the machine that runs `pulumi up`. Defaults to none (API server open to all, Entra ID still required). */
+    authorizedIpRanges?: pulumi.Input<string>[];
+    /** Optional. Entra ID group object ids that become cluster admins. Defaults to none. */
+    adminGroupObjectIds?: pulumi.Input<string>[];
+    /** Optional. Kubernetes auto-upgrade channel. Defaults to "patch". */
+    autoUpgradeChannel?: AutoUpgradeChannel;
+    /** Optional. Node OS image upgrade channel. Defaults to "NodeImage". */
+    nodeOsUpgradeChannel?: NodeOsUpgradeChannel;
+    /**
+     * Optional. Network policy engine. "cilium" runs Azure CNI Powered by Cilium
+     * (networkDataplane "cilium", which networkPolicy "cilium" requires); every
+     * choice uses Azure CNI Overlay, so no subnet is needed for pods. Defaults to "cilium".
+     */
+    networkPolicy?: NetworkPolicy;
+    /**
+     * Optional. Guards the cluster against deletion twice: a CanNotDelete
+     * management lock on the cluster (stops deletes from the portal, CLI or
+     * another tool; creating it needs Owner or User Access Administrator) and
+     * Pulumi's `protect` (stops `pulumi destroy` and removal from code). To
+     * delete, set it to false and run `pulumi up` first. Defaults to false.
+     */
+    deletionProtection?: boolean;
+    /** Optional. kubelogin mode of the provider's kubeconfig: "azurecli", "workloadidentity", "spn" or "msi". Defaults to "azurecli". */
+    kubeloginMode?: KubeloginMode;
+    /** Optional. Who gets "Azure Kubernetes Service RBAC Cluster Admin" on the cluster. Defaults to the caller of `pulumi up` (getClientConfig), type unset. */
+    deployer?: AksDeployerArgs;
+    /** Optional. Seconds to wait, after granting the deployer, until Azure RBAC lets it create namespaces; 0 skips the wait. Defaults to 600. */
+    rbacPropagationTimeoutSeconds?: number;
+    /** Optional. Tags on the cluster. Defaults to none. */
+    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * An AKS cluster for credential-free use: OIDC issuer and workload identity
+ * on, system-assigned managed identity, Entra ID with Azure RBAC and no local
+ * accounts, upgrade channels and a network policy set, and a Kubernetes
+ * provider that logs in non-interactively as the deployer.
+ */
+export class AksCluster extends pulumi.ComponentResource {
+    public readonly clusterName: pulumi.Output<string>;
+    public readonly resourceId: pulumi.Output<string>;
+    public readonly resourceGroupName: pulumi.Output<string>;
+    /** The issuer exactly as Azure returns it, trailing slash included. */
+    public readonly oidcIssuerUrl: pulumi.Output<string>;
+    /** Object id of the kubelet identity (identityProfile.kubeletidentity), the identity that pulls images. */
+    public readonly kubeletIdentityObjectId: pulumi.Output<string>;
+    /** Secret. The non-interactive kubelogin exec kubeconfig. */
+    public readonly kubeconfig: pulumi.Output<string>;
+    /** Kubernetes provider for this cluster, usable once the deployer's role assignment has propagated. */
+    public readonly provider: k8s.Provider;
+
+    constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("credless-aks:aks:AksCluster", name, {}, opts);
+
+        const clusterName = args.clusterName ?? name;
+        const dnsPrefix = args.dnsPrefix ?? (clusterName.replace(/[^A-Za-z0-9-]/g, "").slice(0, 54).replace(/^-+|-+$/g, "") || "aks");
+        const tier = args.tier ?? "Free";
+        const autoUpgradeChannel = args.autoUpgradeChannel ?? "patch";
+        const nodeOsUpgradeChannel = args.nodeOsUpgradeChannel ?? "NodeImage";
+        const networkPolicy = args.networkPolicy ?? "cilium";
+        const kubeloginMode = args.kubeloginMode ?? "azurecli";
+        const deletionProtection = args.deletionProtection ?? false;
+        const timeoutSeconds = args.rbacPropagationTimeoutSeconds ?? 600;
+        const pool = args.nodePool ?? {};
+        const autoscale = pool.minCount !== undefined || pool.maxCount !== undefined;
+        const count = pool.count ?? pool.minCount ?? 1;
+        this.validate(name, args, { clusterName, dnsPrefix, tier, autoUpgradeChannel, nodeOsUpgradeChannel, networkPolicy, kubeloginMode, count, timeoutSeconds });
+
+        const cluster = new containerservice.ManagedCluster(
+            `${name}-cluster`,
+            {
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                resourceName: clusterName,
+                dnsPrefix,
+                kubernetesVersion: args.kubernetesVersion,
+                sku: { name: "Base", tier },
+                identity: { type: "SystemAssigned" },
+                enableRBAC: true,
+                aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: args.adminGroupObjectIds },
+                disableLocalAccounts: true,
+                oidcIssuerProfile: { enabled: true },
+                securityProfile: { workloadIdentity: { enabled: true } },
+                autoUpgradeProfile: { upgradeChannel: autoUpgradeChannel, nodeOSUpgradeChannel: nodeOsUpgradeChannel },
+                networkProfile: {
+                    networkPlugin: "azure",
+                    networkPluginMode: "overlay",
+                    networkDataplane: networkPolicy === "cilium" ? "cilium" : "azure",
+                    networkPolicy,
+                },
+                apiServerAccessProfile:
+                    args.authorizedIpRanges && args.authorizedIpRanges.length > 0 ? { authorizedIPRanges: args.authorizedIpRanges } : undefined,
+                agentPoolProfiles: [
+                    {
+                        name: "system",
+                        mode: "System",
+                        osType: "Linux",
+                        type: "VirtualMachineScaleSets",
+                        vmSize: pool.vmSize ?? "Standard_D2ds_v5",
+                        count,
+                        enableAutoScaling: autoscale,
+                        minCount: pool.minCount,
+                        maxCount: pool.maxCount,
+                        availabilityZones: pool.availabilityZones,
+                    },
+                ],
+                tags: args.tags,
+            },
+            { parent: this, protect: deletionProtection },
+        );
+
+        if (deletionProtection) {
+            new authorization.ManagementLockByScope(
+                `${name}-lock`,
+                {
+                    scope: cluster.id,
+                    lockName: "credless-aks-cannot-delete",
+                    level: "CanNotDelete",
+                    notes: "Deletion protection from credless-aks: set deletionProtection to false and run pulumi up before deleting.",
+                },
+                { parent: this },
+            );
+        }
+
+        const deployerId = args.deployer?.objectId ?? authorization.getClientConfigOutput({ parent: this }).objectId;
+        const deployerAdmin = assignRole(
+            `${name}-deployer-cluster-admin`,
+            cluster.id,
+            {
+                roleDefinitionIdOrName: "Azure Kubernetes Service RBAC Cluster Admin",
+                principalId: deployerId,
+                principalType: args.deployer?.principalType,
+                description: "credless-aks: lets the identity that runs pulumi up manage Kubernetes objects",
+            },
+            { parent: this },
+        );
+
+        const credentials = containerservice.listManagedClusterUserCredentialsOutput(
+            { resourceGroupName: args.resourceGroupName, resourceName: cluster.name },
+            { parent: this },
+        );
+        this.kubeconfig = pulumi.secret(
+            credentials.kubeconfigs.apply((configs) => {
+                if (configs.length === 0) {
+                    throw new pulumi.ResourceError("listManagedClusterUserCredentials returned no kubeconfig", this);
+                }
+                return toNonInteractiveKubeconfig(Buffer.from(configs[0].value, "base64").toString("utf8"), kubeloginMode);
+            }),
+        );
+
+        const ready: pulumi.Resource =
+            timeoutSeconds > 0
+                ? new RbacPropagationWait(
+                      `${name}-rbac-propagation`,
+                      { kubeconfig: this.kubeconfig, roleAssignmentId: deployerAdmin.id, timeoutSeconds },
+                      { parent: this },
+                  )
+                : deployerAdmin;
+        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: [ready] });
+
+        this.clusterName = cluster.name;
+        this.resourceId = cluster.id;
+        this.resourceGroupName = pulumi.output(args.resourceGroupName);
+        this.oidcIssuerUrl = cluster.oidcIssuerProfile.apply((p) => {
+            if (!p?.issuerURL) {
+                throw new pulumi.ResourceError(`cluster "${clusterName}" reports no OIDC issuer URL although oidcIssuerProfile.enabled is true`, this);
+            }
+            return p.issuerURL;
+        });
+        this.kubeletIdentityObjectId = cluster.identityProfile.apply((p) => {
+            const objectId = p?.kubeletidentity?.objectId;
+            if (!objectId) {
+                throw new pulumi.ResourceError(`cluster "${clusterName}" reports no identityProfile.kubeletidentity.objectId`, this);
+            }
+            return objectId;
+        });
+
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            resourceId: this.resourceId,
+            resourceGroupName: this.resourceGroupName,
+            oidcIssuerUrl: this.oidcIssuerUrl,
+            kubeletIdentityObjectId: this.kubeletIdentityObjectId,
+            kubeconfig: this.kubeconfig,
+            provider: this.provider,
+        });
+    }
+
+    /** Every problem of the arguments in one ResourceError. */
+    private validate(
+        name: string,
+        args: AksClusterArgs,
+        v: {
+            clusterName: string;
+            dnsPrefix: string;
+            tier: string;
+            autoUpgradeChannel: string;
+            nodeOsUpgradeChannel: string;
+            networkPolicy: string;
+            kubeloginMode: string;
+            count: number;
+            timeoutSeconds: number;
+        },
+    ): void {
+        const problems: string[] = [];
+        const oneOf = (key: string, value: string, allowed: readonly string[]) => {
+            if (!allowed.includes(value)) {
+                problems.push(`${key} is "${value}": must be one of ${allowed.join(", ")}`);
+            }
+        };
+        if (!CLUSTER_NAME.test(v.clusterName)) {
+            problems.push(`clusterName is "${v.clusterName}": must be 1 to 63 letters, digits, '_' or '-', starting and ending with a letter or digit`);
+        }
+        if (!DNS_PREFIX.test(v.dnsPrefix)) {
+            problems.push(`dnsPrefix is "${v.dnsPrefix}": must be 1 to 54 letters, digits or '-', starting and ending with a letter or digit`);
+        }
+        oneOf("tier", v.tier, CLUSTER_TIERS);
+        oneOf("autoUpgradeChannel", v.autoUpgradeChannel, AUTO_UPGRADE_CHANNELS);
+        oneOf("nodeOsUpgradeChannel", v.nodeOsUpgradeChannel, NODE_OS_UPGRADE_CHANNELS);
+        oneOf("networkPolicy", v.networkPolicy, NETWORK_POLICIES);
+        oneOf("kubeloginMode", v.kubeloginMode, KUBELOGIN_MODES);
+        const pool = args.nodePool ?? {};
+        for (const [key, value] of [["count", v.count], ["minCount", pool.minCount], ["maxCount", pool.maxCount]] as const) {
+            if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 1000)) {
+                problems.push(`nodePool.${key} is ${value}: must be a whole number from 1 to 1000`);
+            }
+        }
+        if ((pool.minCount === undefined) !== (pool.maxCount === undefined)) {
+            problems.push("nodePool.minCount and nodePool.maxCount must be set together to turn on the cluster autoscaler");
+        } else if (pool.minCount !== undefined && pool.maxCount !== undefined && !(pool.minCount <= v.count && v.count <= pool.maxCount)) {
+            problems.push(`nodePool is {"minCount":${pool.minCount},"count":${v.count},"maxCount":${pool.maxCount}}: needs minCount <= count <= maxCount`);
+        }
+        (pool.availabilityZones ?? []).forEach((zone, i) => {
+            if (!["1", "2", "3"].includes(zone)) {
+                problems.push(`nodePool.availabilityZones[${i}] is "${zone}": must be "1", "2" or "3"`);
+            }
+        });
+        (args.authorizedIpRanges ?? []).forEach((range, i) => {
+            const broken = typeof range === "string" ? ipv4CidrRule(range) : undefined;
+            if (broken) {
+                problems.push(`authorizedIpRanges[${i}] is "${range}": ${broken}`);
+            }
+        });
+        (args.adminGroupObjectIds ?? []).forEach((id, i) => {
+            const broken = typeof id === "string" ? guidRule(id) : undefined;
+            if (broken) {
+                problems.push(`adminGroupObjectIds[${i}] is "${id}": ${broken}`);
+            }
+        });
+        if (args.deployer?.principalType !== undefined) {
+            oneOf("deployer.principalType", args.deployer.principalType, ["User", "ServicePrincipal"]);
+        }
+        if (!Number.isInteger(v.timeoutSeconds) || v.timeoutSeconds < 0 || v.timeoutSeconds > 3600) {
+            problems.push(`rbacPropagationTimeoutSeconds is ${v.timeoutSeconds}: must be a whole number from 0 to 3600`);
+        }
+        if (problems.length > 0) {
+            throw new pulumi.ResourceError(`AksCluster "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`, this);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import * as pulumi from "@pulumi/pulumi";
+import { kubeconfigAccess } from "./kubeconfig";
+
+/**
+ * The access the wait checks for: creating namespaces, the first thing a
+ * stack does on a new cluster and something only a cluster-wide admin may do.
+ * Source: kubernetes.io/docs/reference/access-authn-authz/authorization/#checking-api-access
+ * (SelfSubjectAccessReview, what `kubectl auth can-i create namespaces` sends).
+ */
+export function accessReviewRequest(): Record<string, unknown> {
+    return {
+        apiVersion: "authorization.k8s.io/v1",
+        kind: "SelfSubjectAccessReview",
+        spec: { resourceAttributes: { verb: "create", group: "", resource: "namespaces" } },
+    };
+}
+
+/** True when a SelfSubjectAccessReview response says the access is allowed. */
+export function accessAllowed(response: unknown): boolean {
+    if (typeof response !== "object" || response === null) {
+        return false;
+    }
+    const status = (response as { status?: unknown }).status;
+    return typeof status === "object" && status !== null && (status as { allowed?: unknown }).allowed === true;
+}
+
+/** One check: runs the kubeconfig's exec plugin for a token and asks the API server. */
+async function checkAccess(kubeconfig: string): Promise<boolean> {
+    const { execFile } = await import("child_process");
+    const https = await import("https");
+    const access = kubeconfigAccess(kubeconfig);
+    const stdout = await new Promise<string>((resolve, reject) => {
+        execFile(access.command, access.args, { env: { ...process.env, ...access.env }, timeout: 120_000 }, (err, out) =>
+            err ? reject(err) : resolve(out),
+        );
+    });
+    const token: unknown = JSON.parse(stdout)?.status?.token;
+    if (typeof token !== "string") {
+        throw new Error(`${access.command} returned no token`);
+    }
+    const body = JSON.stringify(accessReviewRequest());
+    const response = await new Promise<string>((resolve, reject) => {
+        const req = https.request(
+            new URL("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", access.server),
+            {
+                method: "POST",
+                ca: access.certificateAuthorityData ? Buffer.from(access.certificateAuthorityData, "base64") : undefined,
+                headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) },
+                timeout: 30_000,
+            },
+            (res) => {
+                let data = "";
+                res.on("data", (chunk) => (data += chunk));
+                res.on("end", () => (res.statusCode === 201 || res.statusCode === 200 ? resolve(data) : reject(new Error(`HTTP ${res.statusCode}: ${data}`))));
+            },
+        );
+        req.on("timeout", () => req.destroy(new Error("request timed out")));
+        req.on("error", reject);
+        req.end(body);
+    });
+    return accessAllowed(JSON.parse(response));
+}
+
+interface WaitInputs {
+    kubeconfig: string;
+    roleAssignmentId: string;
+    timeoutSeconds: number;
+}
+
+const provider: pulumi.dynamic.ResourceProvider = {
+    async create(inputs: WaitInputs) {
+        const deadline = Date.now() + inputs.timeoutSeconds * 1000;
+        let last = "not allowed yet";
+        for (;;) {
+            try {
+                if (await checkAccess(inputs.kubeconfig)) {
+                    return { id: inputs.roleAssignmentId, outs: { roleAssignmentId: inputs.roleAssignmentId, timeoutSeconds: inputs.timeoutSeconds } };
+                }
+                last = "not allowed yet";
+            } catch (e) {
+                last = (e as Error).message;
+            }
+            if (Date.now() >= deadline) {
+                throw new Error(
+                    `the deployer still may not create namespaces on the cluster ${inputs.timeoutSeconds}s after its role assignment ` +
+                        `${inputs.roleAssignmentId} was created (last answer: ${last}); run \`pulumi up\` again once Azure RBAC has propagated`,
+                );
+            }
+            await new Promise((resolve) => setTimeout(resolve, 10_000));
+        }
+    },
+    async diff(_id: pulumi.ID, olds: WaitInputs, news: WaitInputs) {
+        const changed = olds.roleAssignmentId !== news.roleAssignmentId;
+        return { changes: changed, replaces: changed ? ["roleAssignmentId"] : [] };
+    },
+};
+
+export interface RbacPropagationWaitArgs {
+    /** Required. A kubeconfig whose current context uses a non-interactive exec credential plugin. */
+    kubeconfig: pulumi.Input<string>;
+    /** Required. The role assignment to wait for; a new assignment waits again. */
+    roleAssignmentId: pulumi.Input<string>;
+    /** Required. How long to keep asking before failing the update. */
+    timeoutSeconds: number;
+}
+
+/**
+ * Waits, when created, until the API server allows the deployer to create
+ * namespaces: Azure RBAC for Kubernetes authorization can take up to five
+ * minutes to honour a new role assignment (learn.microsoft.com/azure/aks/manage-azure-rbac,
+ * "New role assignments can take up to five minutes to propagate"). Asks
+ * every 10 seconds, so an already propagated assignment costs one request.
+ * Needs kubelogin on PATH, like the Kubernetes provider itself.
+ */
+export class RbacPropagationWait extends pulumi.dynamic.Resource {
+    constructor(name: string, args: RbacPropagationWaitArgs, opts: pulumi.CustomResourceOptions) {
+        super(
+            provider,
+            name,
+            { kubeconfig: args.kubeconfig, roleAssignmentId: args.roleAssignmentId, timeoutSeconds: args.timeoutSeconds },
+            opts,
+            "credless-aks",
+            "RbacPropagationWait",
+        );
+    }
+}

@@ -1,0 +1,124 @@
+import * as assert from "assert";
+import fc from "fast-check";
+import {
+    BUILT_IN_ROLES,
+    BuiltInRoleName,
+    resolveRoleId,
+    roleAssignmentName,
+    roleDefinitionResourceId,
+    roleNameOf,
+    subscriptionOfScope,
+} from "../components/roles";
+
+/** Golden value: the name already given to existing assignments; the algorithm must keep producing it. */
+const PINNED_NAME = "a38f1d80-db26-53cd-aac1-b0ab97d4f724";
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const SCOPE = "/subscriptions/5a9c7e12-3d4f-4b8a-9e61-2f0c8d7b3a45/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acr1";
+const scope = fc
+    .tuple(fc.uuid(), fc.stringMatching(/^[A-Za-z0-9_.()-]{1,20}$/), fc.stringMatching(/^[a-z0-9]{5,20}$/))
+    .map(([sub, rg, name]) => `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.ContainerRegistry/registries/${name}`);
+
+describe("roles: BUILT_IN_ROLES", () => {
+    it("holds lower-case GUIDs, each written once", () => {
+        const ids = Object.values(BUILT_IN_ROLES);
+        ids.forEach((id) => assert.match(id, GUID));
+        assert.strictEqual(new Set(ids).size, ids.length);
+    });
+
+    it("has the ids Microsoft publishes for the roles the components grant", () => {
+        // learn.microsoft.com/azure/role-based-access-control/built-in-roles, ID column.
+        assert.strictEqual(BUILT_IN_ROLES.AcrPull, "7f951dda-4ed3-4680-a7ca-43fe172d538d");
+        assert.strictEqual(BUILT_IN_ROLES.AcrPush, "8311e382-0749-4cb8-b61a-304f252e45ec");
+        assert.strictEqual(BUILT_IN_ROLES["Container Registry Repository Reader"], "b93aa761-3e63-49ed-ac28-beffa264f7ac");
+        assert.strictEqual(BUILT_IN_ROLES["Container Registry Repository Writer"], "2a1e307c-b015-4ebd-883e-5b7698a07328");
+        assert.strictEqual(BUILT_IN_ROLES["Azure Kubernetes Service RBAC Cluster Admin"], "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b");
+        assert.strictEqual(BUILT_IN_ROLES["Storage Blob Data Contributor"], "ba92f5b4-2d11-453d-a403-e96b0029c9fe");
+    });
+});
+
+describe("roles: resolveRoleId", () => {
+    it("accepts a built-in name, a GUID in any case, and a role definition id with or without subscription", () => {
+        const id = BUILT_IN_ROLES.AcrPull;
+        assert.strictEqual(resolveRoleId("AcrPull"), id);
+        assert.strictEqual(resolveRoleId(id.toUpperCase()), id);
+        assert.strictEqual(resolveRoleId(`/providers/Microsoft.Authorization/roleDefinitions/${id}`), id);
+        assert.strictEqual(resolveRoleId(`/subscriptions/5a9c7e12-3d4f-4b8a-9e61-2f0c8d7b3a45/providers/Microsoft.Authorization/roleDefinitions/${id}`), id);
+    });
+
+    it("round-trips every built-in name through roleNameOf", () => {
+        for (const name of Object.keys(BUILT_IN_ROLES) as BuiltInRoleName[]) {
+            assert.strictEqual(roleNameOf(resolveRoleId(name)), name);
+        }
+    });
+
+    it("rejects anything else, listing the accepted forms", () => {
+        for (const bad of ["acrpull", "Acr Pull", "7f951dda-4ed3-4680-a7ca-43fe172d538", "/providers/Microsoft.Authorization/roleDefinitions/AcrPull", "toString"]) {
+            assert.throws(
+                () => resolveRoleId(bad),
+                (e: Error) =>
+                    e.message ===
+                    `role "${bad}" is neither a built-in role name known to credless-aks (${Object.keys(BUILT_IN_ROLES).join(", ")}) ` +
+                        "nor a role definition id (a GUID or /providers/Microsoft.Authorization/roleDefinitions/<GUID>)",
+            );
+        }
+    });
+});
+
+describe("roles: roleAssignmentName", () => {
+    it("is a valid name-based GUID, the same for the same triple", () => {
+        fc.assert(
+            fc.property(scope, fc.uuid(), fc.constantFrom(...Object.values(BUILT_IN_ROLES)), (s, principal, role) => {
+                const name = roleAssignmentName(s, principal, role);
+                assert.match(name, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+                assert.strictEqual(roleAssignmentName(s, principal, role), name);
+            }),
+        );
+    });
+
+    it("ignores case, as ARM ids and GUIDs do", () => {
+        fc.assert(
+            fc.property(scope, fc.uuid(), (s, principal) => {
+                assert.strictEqual(
+                    roleAssignmentName(s.toUpperCase(), principal.toUpperCase(), BUILT_IN_ROLES.AcrPull.toUpperCase()),
+                    roleAssignmentName(s, principal, BUILT_IN_ROLES.AcrPull),
+                );
+            }),
+        );
+    });
+
+    it("differs when scope, principal or role differ", () => {
+        fc.assert(
+            fc.property(scope, scope, fc.uuid(), fc.uuid(), (s1, s2, p1, p2) => {
+                fc.pre(s1.toLowerCase() !== s2.toLowerCase() && p1 !== p2);
+                const base = roleAssignmentName(s1, p1, BUILT_IN_ROLES.AcrPull);
+                assert.notStrictEqual(roleAssignmentName(s2, p1, BUILT_IN_ROLES.AcrPull), base);
+                assert.notStrictEqual(roleAssignmentName(s1, p2, BUILT_IN_ROLES.AcrPull), base);
+                assert.notStrictEqual(roleAssignmentName(s1, p1, BUILT_IN_ROLES.AcrPush), base);
+            }),
+        );
+    });
+
+    it("is stable across releases (a changed name would re-create every assignment)", () => {
+        assert.strictEqual(
+            roleAssignmentName(SCOPE, "0c6e1f4a-92b3-4d57-8a1e-7b3c5d9f2e60", BUILT_IN_ROLES.AcrPull),
+            roleAssignmentName(SCOPE.toLowerCase(), "0C6E1F4A-92B3-4D57-8A1E-7B3C5D9F2E60", BUILT_IN_ROLES.AcrPull),
+        );
+        assert.strictEqual(roleAssignmentName(SCOPE, "0c6e1f4a-92b3-4d57-8a1e-7b3c5d9f2e60", BUILT_IN_ROLES.AcrPull), PINNED_NAME);
+    });
+});
+
+describe("roles: scope helpers", () => {
+    it("qualifies the role definition id with the scope's subscription", () => {
+        assert.strictEqual(
+            roleDefinitionResourceId(SCOPE, BUILT_IN_ROLES.AcrPull),
+            "/subscriptions/5a9c7e12-3d4f-4b8a-9e61-2f0c8d7b3a45/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d",
+        );
+    });
+
+    it("rejects a scope outside a subscription", () => {
+        assert.throws(
+            () => subscriptionOfScope("/providers/Microsoft.Management/managementGroups/mg"),
+            (e: Error) => e.message === 'scope "/providers/Microsoft.Management/managementGroups/mg" is not an ARM resource id under a subscription (/subscriptions/<id>/...)',
+        );
+    });
+});
