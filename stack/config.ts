@@ -88,8 +88,8 @@ export interface ClusterConfig {
 export interface RegistryConfig {
     namePrefix: string;
     sku: RegistrySku;
-    /** Days an untagged manifest is kept (Premium only). */
-    retentionDays: number;
+    /** Days an untagged manifest is kept (Premium only; the component's default, 7, when unset). */
+    retentionDays?: number;
     /** Zone redundancy (Premium only, where the region has zones). */
     zoneRedundancy: boolean;
     /** "abac": the registry is in RBAC Registry + ABAC Repository Permissions mode. */
@@ -477,7 +477,7 @@ function readRegistry(r: Reader, value: unknown): RegistryConfig | undefined {
     const namePrefix = r.requiredString(`${key}.namePrefix`, g.namePrefix, registryPrefixRule);
     const sku = r.oneOf(`${key}.sku`, g.sku, REGISTRY_SKUS, "Basic");
     // Retention of untagged manifests: 0 to 365 days. Source: learn.microsoft.com/azure/container-registry/container-registry-retention-policy
-    const retentionDays = r.integer(`${key}.retentionDays`, g.retentionDays, 0, 365) ?? 7;
+    const retentionDays = r.integer(`${key}.retentionDays`, g.retentionDays, 0, 365);
     const zoneRedundancy = r.boolean(`${key}.zoneRedundancy`, g.zoneRedundancy, sku === "Premium");
     if (sku !== "Premium" && g.zoneRedundancy === true) {
         r.fail(`${key}.zoneRedundancy`, true, `needs sku "Premium" (the sku is "${sku}")`);

@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
+import { githubToken, githubTokenProblem } from "../components/githubProvider";
 import { parseStackConfig, RawConfig, StackConfig } from "./config";
+import { StackEnvironment } from "./program";
 
-/** Reads the stack's Pulumi config (the only place that does) and validates it. */
+/** Reads the stack's Pulumi config (the only place that does) into the raw shape parseStackConfig validates. */
 export function readRawConfig(): RawConfig {
     const own = new pulumi.Config("credless-aks");
     const azure = new pulumi.Config("azure-native");
@@ -19,4 +21,20 @@ export function readRawConfig(): RawConfig {
 
 export function loadStackConfig(): StackConfig {
     return parseStackConfig(readRawConfig());
+}
+
+/**
+ * What the stack needs from the process environment: whether a GitHub token
+ * is at hand (the GitHub provider reads GITHUB_TOKEN or github:token itself).
+ * `pulumi up` without one fails here with a clear message instead of a
+ * provider error halfway through; previews and the offline plan go on
+ * without the GitHub lookups.
+ */
+export function readStackEnvironment(env: NodeJS.ProcessEnv = process.env): StackEnvironment {
+    const configToken = new pulumi.Config("github").get("token");
+    const problem = githubTokenProblem(env, configToken);
+    if (problem && !pulumi.runtime.isDryRun()) {
+        throw new Error(problem);
+    }
+    return { githubToken: githubToken(env, configToken) };
 }

@@ -1,0 +1,158 @@
+/**
+ * `npm run bench`: measures, on the machine it runs on, the offline plan
+ * (dev, prod, and 1/10/50/100 workloads), the SDK import floor, `npm test`
+ * split into its steps against the naive ts-node baseline, and the
+ * deployment's critical path. Prints a Markdown table; medians over runs.
+ * A benchmark, not a test: it asserts nothing and is not part of `npm test`.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { performance } from "perf_hooks";
+import { readStackConfig } from "../plan/main";
+import { criticalPath, GraphNode, TYPICAL_SECONDS } from "./criticalPath";
+
+const ROOT = path.join(__dirname, "..", "..");
+const WORK = path.join(ROOT, ".bench");
+
+interface Sample {
+    wallMs: number;
+    ms: number;
+    maxRssKb: number;
+    resources?: number;
+    components?: number;
+    graph?: GraphNode[];
+}
+
+const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const mid = Math.floor(s.length / 2);
+    return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+
+function child(args: string[]): Sample {
+    const t0 = performance.now();
+    const res = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "child.ts"), ...args], {
+        cwd: ROOT,
+        encoding: "utf8",
+        maxBuffer: 256 * 1024 * 1024,
+        env: { ...process.env, GITHUB_TOKEN: "" },
+    });
+    const wallMs = performance.now() - t0;
+    if (res.status !== 0) {
+        throw new Error(`bench child ${args[0]} failed:\n${res.stderr}`);
+    }
+    return { wallMs, ...JSON.parse(res.stdout.trim().split("\n").pop()!) };
+}
+
+function timeCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): number {
+    const t0 = performance.now();
+    const res = spawnSync(cmd, args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+    const ms = performance.now() - t0;
+    if (res.status !== 0) {
+        throw new Error(`${cmd} ${args.join(" ")} failed:\n${res.stdout}\n${res.stderr}`);
+    }
+    return ms;
+}
+
+/** The @pulumi modules the program imports, read from its sources (so the floor follows the code). */
+export function sdkModules(): string[] {
+    const files = ["index.ts", ...["components", "stack"].flatMap((d) => fs.readdirSync(path.join(ROOT, d)).map((f) => path.join(d, f)))];
+    const mods = new Set<string>();
+    for (const f of files.filter((x) => x.endsWith(".ts"))) {
+        for (const m of fs.readFileSync(path.join(ROOT, f), "utf8").matchAll(/from "(@pulumi\/[^"]+)"/g)) {
+            mods.add(m[1]);
+        }
+    }
+    return [...mods].sort();
+}
+
+/** The dev config with its workloads replaced by `n` generated ones, each in its own namespace. */
+export function configWithWorkloads(n: number): Record<string, string> {
+    const config = readStackConfig("dev");
+    const workloads = Array.from({ length: n }, (_, i) => {
+        const name = `svc-${String(i + 1).padStart(3, "0")}`;
+        return { name, namespace: name, serviceAccount: name };
+    });
+    return { ...config, "credless-aks:workloads": JSON.stringify(workloads) };
+}
+
+function planSamples(label: string, stack: string, config: Record<string, string>, runs: number): Sample[] {
+    const file = path.join(WORK, `${label}.json`);
+    fs.writeFileSync(file, JSON.stringify(config));
+    return Array.from({ length: runs }, () => child(["plan", file, stack]));
+}
+
+const fmtMs = (ms: number) => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+const fmtMb = (kb: number) => `${Math.round(kb / 1024)} MB`;
+
+function main(): void {
+    const runsArg = process.argv.indexOf("--runs");
+    const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+    const testRuns = Math.max(1, Math.min(runs, 3));
+    fs.mkdirSync(WORK, { recursive: true });
+    const out: string[] = [];
+    const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+    out.push(`credless-aks benchmark: ${os.cpus().length} x ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}; medians of ${runs} runs (npm test steps: ${testRuns})`);
+    out.push("");
+
+    const mods = sdkModules();
+    const floor = Array.from({ length: runs }, () => child(["floor", JSON.stringify(mods)]));
+    const floorMs = median(floor.map((s) => s.ms));
+
+    out.push("| offline plan | workloads | resources | in-process time | over import floor | process wall time | peak RSS |");
+    out.push("|---|---|---|---|---|---|---|");
+    out.push(`| import floor (${mods.length} SDK modules) | - | - | ${fmtMs(floorMs)} | - | ${fmtMs(median(floor.map((s) => s.wallMs)))} | ${fmtMb(median(floor.map((s) => s.maxRssKb)))} |`);
+    const rows: { label: string; n: number; samples: Sample[] }[] = [];
+    for (const stack of ["dev", "prod"]) {
+        const config = readStackConfig(stack);
+        const n = JSON.parse(config["credless-aks:workloads"] ?? "[]").length;
+        rows.push({ label: stack, n, samples: planSamples(stack, stack, config, runs) });
+    }
+    for (const n of [1, 10, 50, 100]) {
+        rows.push({ label: `dev, ${n} workloads`, n, samples: planSamples(`w${n}`, "dev", configWithWorkloads(n), runs) });
+    }
+    for (const row of rows) {
+        const ms = median(row.samples.map((s) => s.ms));
+        out.push(
+            `| ${row.label} | ${row.n} | ${row.samples[0].resources} | ${fmtMs(ms)} | ${fmtMs(ms - floorMs)} | ${fmtMs(median(row.samples.map((s) => s.wallMs)))} | ${fmtMb(median(row.samples.map((s) => s.maxRssKb)))} |`,
+        );
+    }
+    const scaled = rows.filter((r) => r.label.includes("workloads"));
+    const first = scaled[0];
+    const last = scaled[scaled.length - 1];
+    const perWorkloadMs = (median(last.samples.map((s) => s.ms)) - median(first.samples.map((s) => s.ms))) / (last.n - first.n);
+    const perWorkloadResources = (last.samples[0].resources! - first.samples[0].resources!) / (last.n - first.n);
+    const linear = scaled.every((r) => r.samples[0].resources === first.samples[0].resources! + (r.n - first.n) * perWorkloadResources);
+    out.push("");
+    out.push(`Per extra workload: ${perWorkloadMs.toFixed(1)} ms and ${perWorkloadResources} resources; resource count ${linear ? "grows exactly linearly" : "does NOT grow linearly"} (${scaled.map((r) => `${r.n}: ${r.samples[0].resources}`).join(", ")}).`);
+    out.push("");
+
+    const tsc = Array.from({ length: testRuns }, () => timeCommand("npx", ["tsc", "--noEmit", "-p", "tsconfig.json"]));
+    const mocha = Array.from({ length: testRuns }, () => timeCommand("npx", ["mocha"]));
+    const naive = Array.from({ length: testRuns }, () =>
+        timeCommand("npx", ["mocha", "--no-config", "--require", "ts-node/register", "--extension", "ts", "--timeout", "120000", "--reporter", "dot", "tests/**/*.test.ts"], {
+            TS_NODE_TRANSPILE_ONLY: "false",
+        }),
+    );
+    const testMs = median(tsc) + median(mocha);
+    out.push("| npm test step | median |");
+    out.push("|---|---|");
+    out.push(`| type-check (tsc --noEmit, whole tree) | ${fmtMs(median(tsc))} |`);
+    out.push(`| mocha, ts-node transpile-only | ${fmtMs(median(mocha))} |`);
+    out.push(`| npm test = both | ${fmtMs(testMs)} |`);
+    out.push(`| naive baseline: mocha through ts-node with type-checking | ${fmtMs(median(naive))} (${(median(naive) / testMs).toFixed(1)}x npm test) |`);
+    out.push("");
+
+    const dev = rows[0].samples[0].graph!;
+    const cp = criticalPath(dev);
+    const clusterSeconds = TYPICAL_SECONDS["azure-native:containerservice:ManagedCluster"];
+    out.push(`Deployment critical path (dev, typical provisioning times from scripts/bench/criticalPath.ts): ${cp.seconds} s along ${cp.chain.length} resources, against ${cp.sequentialSeconds} s one after another (${(cp.sequentialSeconds / cp.seconds).toFixed(1)}x); the cluster alone is ${clusterSeconds} s.`);
+    out.push(`Chain: ${cp.chain.map((n) => `${n.urn.split("::").pop()} (${n.type.split(":").pop()})`).join(" -> ")}`);
+    process.stdout.write(out.join("\n") + "\n");
+}
+
+if (require.main === module) {
+    main();
+}

@@ -1,0 +1,133 @@
+/**
+ * `npm run plan -- <stack> [--format text|markdown|json]`: runs the real
+ * index.ts with Pulumi.<stack>.yaml under Pulumi's mock runtime and prints the
+ * resource tree, the trust map and the policy results. No cloud account, no
+ * Pulumi CLI, no network.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { ConfigError } from "../../stack/config";
+import { FAKE, runUnderMocks, valueOf } from "../../tests/harness";
+import { makePlan, Plan, PlanResource, renderJson, renderMarkdown, renderText } from "./render";
+import { policies } from "../../policy/policies";
+import { fromRecorded, runPolicies } from "../../policy/runOffline";
+
+export const FORMATS = ["text", "markdown", "json"] as const;
+export type Format = (typeof FORMATS)[number];
+
+const ROOT = path.join(__dirname, "..", "..");
+
+/** Pulumi.<stack>.yaml's `config:` block as the string map the Pulumi runtime holds. */
+export function readStackConfig(stack: string, root = ROOT): Record<string, string> {
+    const file = path.join(root, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) {
+        const stacks = fs
+            .readdirSync(root)
+            .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+            .filter((s): s is string => s !== undefined);
+        throw new Error(`no stack "${stack}": ${file} does not exist (stacks here: ${stacks.join(", ") || "none"})`);
+    }
+    const config: Record<string, unknown> = parse(fs.readFileSync(file, "utf8"))?.config ?? {};
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(config)) {
+        out[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return out;
+}
+
+/** Runs the program for `stack` under mocks and returns the plan. Throws ConfigError or the program's error. */
+export async function planStack(stack: string, config: Record<string, string>, programPath = path.join(ROOT, "index.ts")): Promise<Plan> {
+    const asyncErrors: unknown[] = [];
+    const onRejection = (reason: unknown) => asyncErrors.push(reason);
+    process.on("unhandledRejection", onRejection);
+    try {
+        delete require.cache[require.resolve(programPath)];
+        const run = await runUnderMocks(() => require(programPath) as Record<string, pulumi.Output<unknown>>, {
+            project: "credless-aks",
+            stack,
+            config,
+            // A preview: the program behaves as under `pulumi preview` (no GitHub token needed).
+            preview: true,
+        });
+        if (asyncErrors.length > 0) {
+            throw asyncErrors[0];
+        }
+        const outputs: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(run.value)) {
+            outputs[key] = await valueOf(value);
+        }
+        const resources: PlanResource[] = run.resources.map((r) => ({
+            type: r.type,
+            name: r.name,
+            urn: r.urn,
+            id: r.id,
+            parent: r.parent,
+            custom: r.custom,
+            provider: r.provider,
+            dependencies: [...new Set([...r.dependencies, ...Object.values(r.propertyDependencies).flat()])],
+            inputs: r.inputs,
+            state: r.state,
+        }));
+        const environment = config["credless-aks:environment"] ?? stack;
+        const findings = runPolicies(fromRecorded(run.resources), { name: stack, environment });
+        return makePlan(stack, resources, FAKE.deployerObjectId, { evaluated: policies.length, findings }, outputs);
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+}
+
+export function parseArgs(argv: string[]): { stack: string; format: Format } | { error: string } {
+    let stack: string | undefined;
+    let format: Format = "text";
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === "--format" || arg.startsWith("--format=")) {
+            const value = arg.includes("=") ? arg.slice("--format=".length) : argv[++i];
+            if (!FORMATS.includes(value as Format)) {
+                return { error: `--format is "${value}": must be one of ${FORMATS.join(", ")}` };
+            }
+            format = value as Format;
+        } else if (arg.startsWith("-")) {
+            return { error: `unknown option ${arg}` };
+        } else if (stack === undefined) {
+            stack = arg;
+        } else {
+            return { error: `unexpected argument "${arg}": give one stack name` };
+        }
+    }
+    return stack ? { stack, format } : { error: "usage: npm run plan -- <stack> [--format text|markdown|json]" };
+}
+
+export async function main(argv: string[]): Promise<number> {
+    const args = parseArgs(argv);
+    if ("error" in args) {
+        process.stderr.write(`${args.error}\n`);
+        return 2;
+    }
+    let plan: Plan;
+    try {
+        plan = await planStack(args.stack, readStackConfig(args.stack));
+    } catch (e) {
+        if (e instanceof ConfigError) {
+            process.stderr.write(`Pulumi.${args.stack}.yaml: ${e.message}\n`);
+        } else {
+            process.stderr.write(`the program failed for stack "${args.stack}": ${e instanceof Error ? e.message : String(e)}\n`);
+        }
+        return 1;
+    }
+    const render = { text: renderText, markdown: renderMarkdown, json: renderJson }[args.format];
+    process.stdout.write(render(plan));
+    return plan.policies.findings.some((f) => f.enforcementLevel === "mandatory") ? 3 : 0;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (e) => {
+            process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+            process.exit(1);
+        },
+    );
+}

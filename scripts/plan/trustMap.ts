@@ -1,0 +1,249 @@
+/**
+ * The trust map: every identity the program creates or grants to, who can
+ * obtain it, and what it may do. Built only from recorded resources (what the
+ * program registered), so it cannot drift from the program.
+ */
+import { GITHUB_OIDC_ISSUER } from "../../components/githubConstants";
+import { roleNameOf } from "../../components/roles";
+
+/** The part of a recorded resource the trust map reads. */
+export interface ResourceRecord {
+    type: string;
+    name: string;
+    urn: string;
+    id: string;
+    inputs: Record<string, any>;
+    state: Record<string, any>;
+}
+
+export const TYPES = {
+    cluster: "azure-native:containerservice:ManagedCluster",
+    registry: "azure-native:containerregistry:Registry",
+    resourceGroup: "azure-native:resources:ResourceGroup",
+    managedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
+    managedIdentityCredential: "azure-native:managedidentity:FederatedIdentityCredential",
+    roleAssignment: "azure-native:authorization:RoleAssignment",
+    application: "azuread:index/application:Application",
+    servicePrincipal: "azuread:index/servicePrincipal:ServicePrincipal",
+    applicationCredential: "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential",
+} as const;
+
+export type IdentityKind = "entra-application" | "managed-identity" | "kubelet-identity" | "existing-principal";
+
+/** Who can obtain an identity: a federated token issuer and subject, or a platform mechanism. */
+export interface Obtainer {
+    /** "github", "kubernetes", "aks-nodes" or "external". */
+    kind: "github" | "kubernetes" | "aks-nodes" | "external";
+    /** Human label, e.g. "GitHub repo:contoso/geofencing:environment:dev". */
+    label: string;
+    issuer?: string;
+    subject?: string;
+    audiences?: string[];
+    /** Pulumi resource name of the federated credential that creates this trust. */
+    credential?: string;
+}
+
+export interface Grant {
+    role: string;
+    roleDefinitionId: string;
+    scope: string;
+    /** What the scope is, e.g. 'registry "contosogeo..."' or 'namespace "geofencing" on cluster "aks-..."'. */
+    scopeLabel: string;
+    /** Pulumi resource name of the role assignment. */
+    assignment: string;
+    principalType?: string;
+}
+
+export interface TrustedIdentity {
+    kind: IdentityKind;
+    /** Pulumi resource name of the identity (or a description for principals the program did not create). */
+    name: string;
+    /** Object id of the principal that role assignments name. */
+    principalId: string;
+    clientId?: string;
+    obtainedBy: Obtainer[];
+    grants: Grant[];
+}
+
+export interface TrustMap {
+    identities: TrustedIdentity[];
+}
+
+const eq = (a: unknown, b: unknown) => typeof a === "string" && typeof b === "string" && a.toLowerCase() === b.toLowerCase();
+
+function describeScope(scope: string, resources: ResourceRecord[]): string {
+    for (const r of resources) {
+        if (!r.id) {
+            continue;
+        }
+        if (eq(r.id, scope)) {
+            switch (r.type) {
+                case TYPES.registry:
+                    return `registry "${r.state.name ?? r.inputs.registryName}"`;
+                case TYPES.cluster:
+                    return `cluster "${r.state.name ?? r.inputs.resourceName}"`;
+                case TYPES.resourceGroup:
+                    return `resource group "${r.state.name ?? r.inputs.resourceGroupName}"`;
+                default:
+                    return `${r.type.split(":").pop()} "${r.name}"`;
+            }
+        }
+        if (r.type === TYPES.cluster && scope.toLowerCase().startsWith(`${r.id.toLowerCase()}/namespaces/`)) {
+            return `namespace "${scope.slice(r.id.length + "/namespaces/".length)}" on cluster "${r.state.name ?? r.inputs.resourceName}"`;
+        }
+    }
+    const rg = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)$/i.exec(scope);
+    return rg ? `resource group "${rg[1]}"` : scope;
+}
+
+function describeObtainer(issuer: string, subject: string, audiences: string[], credential: string, resources: ResourceRecord[]): Obtainer {
+    if (issuer === GITHUB_OIDC_ISSUER) {
+        return { kind: "github", label: `GitHub ${subject}`, issuer, subject, audiences, credential };
+    }
+    const cluster = resources.find((r) => r.type === TYPES.cluster && r.state.oidcIssuerProfile?.issuerURL === issuer);
+    if (subject.startsWith("system:serviceaccount:")) {
+        const via = cluster ? `cluster "${cluster.state.name ?? cluster.inputs.resourceName}"` : `issuer ${issuer}`;
+        return { kind: "kubernetes", label: `Kubernetes ${subject} via ${via}`, issuer, subject, audiences, credential };
+    }
+    return { kind: "external", label: `${subject} from ${issuer}`, issuer, subject, audiences, credential };
+}
+
+/** Builds the trust map from the recorded resources of one program run. */
+export function buildTrustMap(resources: ResourceRecord[], deployerObjectId?: string): TrustMap {
+    const identities: TrustedIdentity[] = [];
+    const byPrincipal = new Map<string, TrustedIdentity>();
+    const add = (identity: TrustedIdentity) => {
+        identities.push(identity);
+        byPrincipal.set(identity.principalId.toLowerCase(), identity);
+    };
+
+    for (const app of resources.filter((r) => r.type === TYPES.application)) {
+        const sp = resources.find((r) => r.type === TYPES.servicePrincipal && eq(r.inputs.clientId, app.state.clientId));
+        const obtainedBy = resources
+            .filter((c) => c.type === TYPES.applicationCredential && (eq(c.inputs.applicationId, app.id) || eq(c.inputs.applicationId, app.state.objectId)))
+            .map((c) => describeObtainer(c.inputs.issuer, c.inputs.subject, c.inputs.audiences ?? [], c.name, resources));
+        add({
+            kind: "entra-application",
+            name: `${app.name} (app "${app.inputs.displayName}")`,
+            principalId: sp?.state.objectId ?? sp?.id ?? "",
+            clientId: app.state.clientId,
+            obtainedBy,
+            grants: [],
+        });
+    }
+
+    for (const mi of resources.filter((r) => r.type === TYPES.managedIdentity)) {
+        const obtainedBy = resources
+            .filter(
+                (c) =>
+                    c.type === TYPES.managedIdentityCredential &&
+                    eq(c.inputs.resourceName, mi.state.name ?? mi.inputs.resourceName) &&
+                    eq(c.inputs.resourceGroupName, mi.inputs.resourceGroupName),
+            )
+            .map((c) => describeObtainer(c.inputs.issuer, c.inputs.subject, c.inputs.audiences ?? [], c.name, resources));
+        add({
+            kind: "managed-identity",
+            name: `${mi.name} (managed identity "${mi.state.name ?? mi.inputs.resourceName}")`,
+            principalId: mi.state.principalId ?? "",
+            clientId: mi.state.clientId,
+            obtainedBy,
+            grants: [],
+        });
+    }
+
+    for (const cluster of resources.filter((r) => r.type === TYPES.cluster)) {
+        const kubelet = cluster.state.identityProfile?.kubeletidentity;
+        if (kubelet?.objectId) {
+            const clusterName = cluster.state.name ?? cluster.inputs.resourceName;
+            add({
+                kind: "kubelet-identity",
+                name: `kubelet identity of cluster "${clusterName}"`,
+                principalId: kubelet.objectId,
+                clientId: kubelet.clientId,
+                obtainedBy: [{ kind: "aks-nodes", label: `the nodes of cluster "${clusterName}"` }],
+                grants: [],
+            });
+        }
+    }
+
+    for (const ra of resources.filter((r) => r.type === TYPES.roleAssignment)) {
+        const principalId: string = ra.inputs.principalId ?? "";
+        let identity = byPrincipal.get(principalId.toLowerCase());
+        if (!identity) {
+            const isDeployer = deployerObjectId !== undefined && eq(principalId, deployerObjectId);
+            identity = {
+                kind: "existing-principal",
+                name: isDeployer ? `the principal running pulumi up (${principalId})` : `existing principal ${principalId}`,
+                principalId,
+                obtainedBy: [{ kind: "external", label: isDeployer ? "whoever runs pulumi up with this login" : "outside this program" }],
+                grants: [],
+            };
+            add(identity);
+        }
+        const roleDefinitionId: string = ra.inputs.roleDefinitionId ?? "";
+        const roleId = roleDefinitionId.split("/").pop() ?? "";
+        identity.grants.push({
+            role: roleNameOf(roleId) ?? `custom role ${roleId}`,
+            roleDefinitionId,
+            scope: ra.inputs.scope,
+            scopeLabel: describeScope(ra.inputs.scope, resources),
+            assignment: ra.name,
+            principalType: ra.inputs.principalType,
+        });
+    }
+    return { identities };
+}
+
+/** Escapes a label for a Mermaid node or edge in double quotes. */
+function mermaidText(text: string): string {
+    return text.replace(/"/g, "#quot;").replace(/[<>]/g, (c) => (c === "<" ? "#lt;" : "#gt;"));
+}
+
+/** The trust map as a Mermaid flowchart: obtainer -> identity -> scope, edges labelled with the role. */
+export function trustMapMermaid(map: TrustMap): string {
+    const lines = ["flowchart LR"];
+    const ids = new Map<string, string>();
+    const node = (key: string, label: string, shape: "round" | "box" | "stadium") => {
+        let id = ids.get(key);
+        if (!id) {
+            id = `n${ids.size + 1}`;
+            ids.set(key, id);
+            const text = `"${mermaidText(label)}"`;
+            lines.push(`    ${id}${shape === "round" ? `(${text})` : shape === "stadium" ? `([${text}])` : `[${text}]`}`);
+        }
+        return id;
+    };
+    for (const identity of map.identities) {
+        const idNode = node(`identity:${identity.principalId}`, identity.name, "box");
+        for (const o of identity.obtainedBy) {
+            const oNode = node(`obtainer:${o.label}`, o.label, "stadium");
+            lines.push(`    ${oNode} -->|${o.issuer ? "federated token" : "holds"}| ${idNode}`);
+        }
+        for (const g of identity.grants) {
+            const sNode = node(`scope:${g.scope}`, g.scopeLabel, "round");
+            lines.push(`    ${idNode} -->|"${mermaidText(g.role)}"| ${sNode}`);
+        }
+    }
+    return lines.join("\n");
+}
+
+/** Plain-text lines: "who -> identity -> role on scope". */
+export function trustMapLines(map: TrustMap): string[] {
+    const out: string[] = [];
+    for (const identity of map.identities) {
+        out.push(`${identity.name}${identity.clientId ? ` [client id ${identity.clientId}]` : ""}`);
+        for (const o of identity.obtainedBy) {
+            out.push(`  obtained by: ${o.label}`);
+        }
+        if (identity.obtainedBy.length === 0) {
+            out.push("  obtained by: nobody (no federated credential)");
+        }
+        for (const g of identity.grants) {
+            out.push(`  may: ${g.role} on ${g.scopeLabel}`);
+        }
+        if (identity.grants.length === 0) {
+            out.push("  may: nothing in Azure (no role assignment by this program)");
+        }
+    }
+    return out;
+}

@@ -1,0 +1,231 @@
+/**
+ * One environment: wires the components together from the validated config.
+ * Everything that does not need the cluster's outputs (registry, GitHub
+ * identity, its secrets, the workloads' managed identities) is created in
+ * parallel with the cluster, which takes minutes.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as resources from "@pulumi/azure-native/resources";
+import * as github from "@pulumi/github";
+import * as k8s from "@pulumi/kubernetes";
+import {
+    AksCluster,
+    ContainerRegistry,
+    GitHubActionsIdentity,
+    GitHubDeploymentSecrets,
+    WorkloadIdentityServiceAccount,
+    baseName,
+    githubProviderArgs,
+    githubSpellingProblem,
+    managedIdentityName,
+    subscriptionOfScope,
+} from "../components";
+import { StackConfig } from "./config";
+
+/** What the stack needs from outside the config: read by index.ts, never by components. */
+export interface StackEnvironment {
+    /** The GitHub token (github:token or GITHUB_TOKEN), when one is at hand; enables the repository lookup. */
+    githubToken?: string;
+}
+
+export interface WorkloadOutput {
+    clientId: pulumi.Output<string>;
+    principalId: pulumi.Output<string>;
+    namespace: string;
+    serviceAccount: string;
+}
+
+export function createStack(config: StackConfig, env: StackEnvironment) {
+    const base = baseName(config.github.name, config.environment);
+    const tags = {
+        environment: config.environment,
+        project: "credless-aks",
+        "managed-by": "pulumi",
+        repository: config.github.repository,
+    };
+    const client = authorization.getClientConfigOutput();
+
+    const resourceGroup = config.existingResourceGroupName
+        ? resources.getResourceGroupOutput({ resourceGroupName: config.existingResourceGroupName })
+        : new resources.ResourceGroup("resource-group", { resourceGroupName: `rg-${base}`, location: config.location, tags });
+    const resourceGroupName: pulumi.Output<string> = resourceGroup.name;
+    const resourceGroupId: pulumi.Output<string> = resourceGroup.id;
+
+    const registry = new ContainerRegistry("registry", {
+        resourceGroupName,
+        location: config.location,
+        namePrefix: config.registry.namePrefix,
+        nameSeed: pulumi.interpolate`${resourceGroupId}/${config.environment}`,
+        sku: config.registry.sku,
+        retentionDays: config.registry.retentionDays,
+        zoneRedundancy: config.registry.zoneRedundancy,
+        abacRepositoryPermissions: config.registry.abacRepositoryPermissions,
+        tags,
+    });
+
+    const cluster = new AksCluster("cluster", {
+        resourceGroupName,
+        location: config.location,
+        clusterName: `aks-${base}`,
+        tier: config.cluster.tier,
+        kubernetesVersion: config.cluster.kubernetesVersion,
+        nodePool: config.cluster.nodePool,
+        authorizedIpRanges: config.cluster.authorizedIpRanges,
+        adminGroupObjectIds: config.cluster.adminGroupObjectIds,
+        autoUpgradeChannel: config.cluster.autoUpgradeChannel,
+        nodeOsUpgradeChannel: config.cluster.nodeOsUpgradeChannel,
+        networkPolicy: config.cluster.networkPolicy,
+        deletionProtection: config.cluster.deletionProtection,
+        kubeloginMode: config.cluster.kubeloginMode,
+        deployer: { objectId: client.objectId, principalType: config.cluster.deployerPrincipalType },
+        tags,
+    });
+
+    registry.attachCluster("kubelet", cluster.kubeletIdentityObjectId);
+
+    const githubProvider = new github.Provider(
+        "github",
+        env.githubToken ? githubProviderArgs(config.github.repository, env.githubToken) : { owner: config.github.owner },
+    );
+    const lookup = lookUpRepository(config, env, githubProvider);
+
+    const identity = new GitHubActionsIdentity("github", {
+        repository: { owner: config.github.owner, name: config.github.name, ownerId: lookup.ownerId, repositoryId: lookup.repositoryId },
+        environment: config.environment,
+        subjectFormat: config.github.subjectFormat,
+        keepNameSubjects: config.github.keepNameSubjects,
+        triggers: config.github.triggers,
+        registry: { resourceId: registry.resourceId, abacRepositoryPermissions: config.registry.abacRepositoryPermissions },
+        cluster: { resourceId: cluster.resourceId, namespaces: config.github.deployNamespaces },
+        owners: [client.objectId],
+    });
+
+    new GitHubDeploymentSecrets(
+        "github-secrets",
+        {
+            repository: config.github.name,
+            scope: config.github.secretsScope,
+            environmentName: config.github.environmentName,
+            reviewers: { userIds: config.github.reviewerUserIds, teamIds: config.github.reviewerTeamIds },
+            protectedBranches: config.github.protectedBranches,
+            secrets: {
+                AZURE_CLIENT_ID: identity.clientId,
+                // From resource outputs, not the getClientConfig invoke: every secret value traces back to a created resource.
+                AZURE_TENANT_ID: identity.tenantId,
+                AZURE_SUBSCRIPTION_ID: registry.resourceId.apply(subscriptionOfScope),
+                REGISTRY_LOGIN_SERVER: registry.loginServer,
+            },
+            variables: {
+                AKS_CLUSTER_NAME: cluster.clusterName,
+                AKS_RESOURCE_GROUP: resourceGroupName,
+            },
+            provider: githubProvider,
+        },
+    );
+
+    const scopeOf = (scope: string): pulumi.Input<string> =>
+        scope === "registry" ? registry.resourceId : scope === "resourceGroup" ? resourceGroupId : scope;
+
+    // One Namespace per namespace that a workload asks to create, shared by all its workloads.
+    const namespaces = new Map<string, k8s.core.v1.Namespace>();
+    for (const ns of new Set(config.workloads.filter((w) => w.createNamespace).map((w) => w.namespace))) {
+        namespaces.set(
+            ns,
+            new k8s.core.v1.Namespace(
+                `namespace-${ns}`,
+                { metadata: { name: ns, labels: { "app.kubernetes.io/managed-by": "pulumi" } } },
+                { provider: cluster.provider },
+            ),
+        );
+    }
+
+    const workloads: Record<string, WorkloadOutput> = {};
+    for (const w of config.workloads) {
+        const workload = new WorkloadIdentityServiceAccount(w.name, {
+            namespace: w.namespace,
+            serviceAccountName: w.serviceAccount,
+            createNamespace: false,
+            namespaceResource: namespaces.get(w.namespace),
+            issuerUrl: cluster.oidcIssuerUrl,
+            kubernetesProvider: cluster.provider,
+            identityType: w.identityType,
+            resourceGroupName,
+            location: config.location,
+            identityName: managedIdentityName(w.name, config.environment),
+            tenantId: client.tenantId,
+            tokenExpirationSeconds: w.tokenExpirationSeconds,
+            roleAssignments: w.roles.map((r) => ({ roleDefinitionIdOrName: r.role, scope: scopeOf(r.scope) })),
+            tags,
+        });
+        workloads[w.name] = {
+            clientId: workload.clientId,
+            principalId: workload.principalId,
+            namespace: w.namespace,
+            serviceAccount: w.serviceAccount,
+        };
+    }
+
+    return {
+        resourceGroupName,
+        clusterName: cluster.clusterName,
+        clusterId: cluster.resourceId,
+        oidcIssuerUrl: cluster.oidcIssuerUrl,
+        kubeletIdentityObjectId: cluster.kubeletIdentityObjectId,
+        registryName: registry.registryName,
+        registryId: registry.resourceId,
+        registryLoginServer: registry.loginServer,
+        githubClientId: identity.clientId,
+        githubPrincipalId: identity.principalId,
+        githubSubjects: identity.subjects,
+        githubRepository: lookup.fullName,
+        githubEnvironment: config.github.secretsScope === "environment" ? config.github.environmentName : null,
+        githubSecretsScope: config.github.secretsScope,
+        tenantId: client.tenantId,
+        subscriptionId: client.subscriptionId,
+        workloads,
+        kubeconfig: cluster.kubeconfig,
+    };
+}
+
+/**
+ * Where a GitHub token is at hand, looks the repository up through the GitHub
+ * provider: checks that config spells owner and repository exactly as GitHub
+ * does (Entra ID compares subjects case-sensitively) and, for the immutable
+ * subject format, finds the numeric ids that config does not give. GitHub's
+ * /users/{name} answers for organisations too, so getUser gives the owner id.
+ */
+function lookUpRepository(
+    config: StackConfig,
+    env: StackEnvironment,
+    provider: github.Provider,
+): { fullName: pulumi.Output<string>; ownerId?: pulumi.Input<number>; repositoryId?: pulumi.Input<number> } {
+    const g = config.github;
+    const needsIds = g.subjectFormat === "immutable" && g.repositoryId === undefined;
+    if (!env.githubToken) {
+        if (needsIds) {
+            throw new Error(
+                `credless-aks:github.subjectFormat is "immutable" without ownerId and repositoryId, and no GitHub token is at hand to look them up: ` +
+                    "set GITHUB_TOKEN (or pulumi config set --secret github:token) or put both ids in config",
+            );
+        }
+        return { fullName: pulumi.output(g.repository), ownerId: g.ownerId, repositoryId: g.repositoryId };
+    }
+    const repo = github.getRepositoryOutput({ fullName: g.repository }, { provider });
+    const fullName = repo.fullName.apply((name) => {
+        const problem = githubSpellingProblem(g.repository, name);
+        if (problem) {
+            throw new Error(`credless-aks:github.repository: ${problem}`);
+        }
+        return name;
+    });
+    if (!needsIds) {
+        return { fullName, ownerId: g.ownerId, repositoryId: g.repositoryId };
+    }
+    const owner = github.getUserOutput({ username: g.owner }, { provider });
+    return {
+        fullName,
+        ownerId: pulumi.all([owner.id, fullName]).apply(([id]) => Number(id)),
+        repositoryId: pulumi.all([repo.repoId, fullName]).apply(([id]) => id),
+    };
+}

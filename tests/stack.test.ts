@@ -1,0 +1,226 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { GITHUB_OIDC_ISSUER, GITHUB_SECRET_NAMES, GITHUB_VARIABLE_NAMES } from "../components/githubConstants";
+import { BUILT_IN_ROLES, roleAssignmentName } from "../components/roles";
+import { ConfigError } from "../stack/config";
+import { readStackConfig } from "../scripts/plan/main";
+import { FAKE, one, ofType, Recorded, transitiveDependencies, valueOf } from "./harness";
+import { configMap, ProgramRun, runProgram } from "./stackRun";
+
+const T = {
+    rg: "azure-native:resources:ResourceGroup",
+    cluster: "azure-native:containerservice:ManagedCluster",
+    registry: "azure-native:containerregistry:Registry",
+    role: "azure-native:authorization:RoleAssignment",
+    mi: "azure-native:managedidentity:UserAssignedIdentity",
+    miFic: "azure-native:managedidentity:FederatedIdentityCredential",
+    app: "azuread:index/application:Application",
+    sp: "azuread:index/servicePrincipal:ServicePrincipal",
+    appFic: "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential",
+    ns: "kubernetes:core/v1:Namespace",
+    sa: "kubernetes:core/v1:ServiceAccount",
+    ghEnv: "github:index/repositoryEnvironment:RepositoryEnvironment",
+    ghSecret: "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
+    ghVar: "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable",
+};
+
+/** Secret inputs are recorded wrapped in Pulumi's secret signature; this unwraps them. */
+const plain = (v: any) => (v && typeof v === "object" && "value" in v && "4dabf18193072939515e22adb298388d" in v ? v.value : v);
+const roleId = (r: Recorded) => String(r.inputs.roleDefinitionId).split("/").pop();
+const withRole = (resources: Recorded[], role: keyof typeof BUILT_IN_ROLES) => ofType(resources, T.role).filter((r) => roleId(r) === BUILT_IN_ROLES[role]);
+
+describe("stack: both environments under mocks", function () {
+    this.timeout(60000);
+    const runs: Record<string, ProgramRun> = {};
+    before(async () => {
+        runs.dev = await runProgram("dev");
+        runs.prod = await runProgram("prod");
+    });
+
+    for (const stack of ["dev", "prod"]) {
+        describe(stack, () => {
+            const r = () => runs[stack];
+
+            it("runs without error and registers every resource once", () => {
+                assert.strictEqual(r().error, undefined, String(r().error));
+                const urns = r().resources.map((x) => x.urn);
+                assert.strictEqual(new Set(urns).size, urns.length, "duplicate URNs");
+                for (const type of [T.rg, T.cluster, T.registry, T.app, T.sp, T.ghEnv]) {
+                    assert.strictEqual(ofType(r().resources, type).length, 1, type);
+                }
+                assert.strictEqual(ofType(r().resources, T.mi).length, 2);
+                assert.strictEqual(ofType(r().resources, T.miFic).length, 2);
+                assert.strictEqual(ofType(r().resources, T.sa).length, 2);
+                assert.strictEqual(ofType(r().resources, T.ns).length, 1, "one shared namespace for both workloads");
+                assert.deepStrictEqual(ofType(r().resources, T.ghSecret).map((s) => s.inputs.secretName).sort(), [...GITHUB_SECRET_NAMES].sort());
+                assert.deepStrictEqual(ofType(r().resources, T.ghVar).map((s) => s.inputs.variableName).sort(), [...GITHUB_VARIABLE_NAMES].sort());
+            });
+
+            it("tags every Azure resource with environment, project and managed-by", () => {
+                const tagged = r().resources.filter((x) => [T.rg, T.cluster, T.registry, T.mi].includes(x.type));
+                for (const x of tagged) {
+                    assert.strictEqual(x.inputs.tags?.environment, stack, `${x.type} ${x.name}`);
+                    assert.strictEqual(x.inputs.tags?.project, "credless-aks");
+                    assert.strictEqual(x.inputs.tags?.["managed-by"], "pulumi");
+                }
+            });
+
+            it("binds AcrPull for the kubelet identity at the registry, with a deterministic name", () => {
+                const cluster = one(r().resources, T.cluster);
+                const registry = one(r().resources, T.registry);
+                const pulls = withRole(r().resources, "AcrPull");
+                assert.strictEqual(pulls.length, 1);
+                assert.strictEqual(pulls[0].inputs.principalId, cluster.state.identityProfile.kubeletidentity.objectId);
+                assert.strictEqual(pulls[0].inputs.scope, registry.id);
+                assert.strictEqual(pulls[0].inputs.principalType, "ServicePrincipal");
+                assert.strictEqual(pulls[0].inputs.roleAssignmentName, roleAssignmentName(registry.id, pulls[0].inputs.principalId, BUILT_IN_ROLES.AcrPull));
+            });
+
+            it("gives the GitHub app AcrPush on the registry and deploy rights in the workload namespace only", () => {
+                const sp = one(r().resources, T.sp);
+                const registry = one(r().resources, T.registry);
+                const cluster = one(r().resources, T.cluster);
+                const push = withRole(r().resources, "AcrPush");
+                assert.deepStrictEqual(push.map((p) => [p.inputs.principalId, p.inputs.scope]), [[sp.state.objectId, registry.id]]);
+                const user = withRole(r().resources, "Azure Kubernetes Service Cluster User Role");
+                assert.deepStrictEqual(user.map((p) => [p.inputs.principalId, p.inputs.scope]), [[sp.state.objectId, cluster.id]]);
+                const writer = withRole(r().resources, "Azure Kubernetes Service RBAC Writer");
+                assert.deepStrictEqual(writer.map((p) => [p.inputs.principalId, p.inputs.scope]), [[sp.state.objectId, `${cluster.id}/namespaces/geofencing`]]);
+            });
+
+            it("trusts GitHub's issuer for the stack's environment subject", () => {
+                const fic = one(r().resources, T.appFic);
+                const app = one(r().resources, T.app);
+                assert.strictEqual(fic.inputs.issuer, GITHUB_OIDC_ISSUER);
+                assert.deepStrictEqual(fic.inputs.audiences, ["api://AzureADTokenExchange"]);
+                assert.strictEqual(fic.inputs.subject, `repo:contoso/geofencing:environment:${stack}`);
+                assert.strictEqual(fic.inputs.applicationId, app.id);
+            });
+
+            it("trusts each workload's service account through the cluster's issuer, character for character", () => {
+                const cluster = one(r().resources, T.cluster);
+                const issuer: string = cluster.state.oidcIssuerProfile.issuerURL;
+                assert.ok(issuer.endsWith("/"));
+                const subjects = ofType(r().resources, T.miFic).map((f) => {
+                    assert.strictEqual(f.inputs.issuer, issuer);
+                    return f.inputs.subject;
+                });
+                const accounts = ofType(r().resources, T.sa).map((sa) => `system:serviceaccount:${sa.inputs.metadata.namespace}:${sa.inputs.metadata.name}`);
+                assert.deepStrictEqual(subjects.sort(), accounts.sort());
+                for (const sa of ofType(r().resources, T.sa)) {
+                    const mi = ofType(r().resources, T.mi).find((m) => m.state.clientId === sa.inputs.metadata.annotations["azure.workload.identity/client-id"]);
+                    assert.ok(mi, `service account ${sa.inputs.metadata.name} is annotated with a managed identity's client id`);
+                }
+            });
+
+            it("writes every GitHub secret from the resource that owns the value", () => {
+                const value = (name: string) => plain(one(r().resources.filter((s) => s.inputs.secretName === name), T.ghSecret).inputs.value);
+                const app = one(r().resources, T.app);
+                const sp = one(r().resources, T.sp);
+                const registry = one(r().resources, T.registry);
+                assert.strictEqual(value("AZURE_CLIENT_ID"), app.state.clientId);
+                assert.strictEqual(value("AZURE_TENANT_ID"), sp.state.applicationTenantId);
+                assert.strictEqual(value("AZURE_SUBSCRIPTION_ID"), FAKE.subscriptionId);
+                assert.strictEqual(value("REGISTRY_LOGIN_SERVER"), registry.state.loginServer);
+                for (const secret of ofType(r().resources, T.ghSecret)) {
+                    assert.strictEqual(secret.inputs.environment, stack);
+                    assert.ok(
+                        (secret.propertyDependencies.value ?? []).length > 0,
+                        `${secret.inputs.secretName} must trace back to a resource, not config`,
+                    );
+                }
+                const variable = (name: string) => one(r().resources.filter((s) => s.inputs.variableName === name), T.ghVar).inputs.value;
+                assert.strictEqual(variable("AKS_CLUSTER_NAME"), one(r().resources, T.cluster).state.name);
+                assert.strictEqual(variable("AKS_RESOURCE_GROUP"), one(r().resources, T.rg).state.name);
+            });
+
+            it("creates the registry, the GitHub identity and its secrets in parallel with the cluster", () => {
+                const cluster = one(r().resources, T.cluster);
+                const independent = r().resources.filter(
+                    (x) => [T.registry, T.app, T.sp, T.appFic, T.mi, T.ghSecret, T.ghEnv].includes(x.type) || withRole(r().resources, "AcrPush").includes(x),
+                );
+                assert.ok(independent.length >= 10);
+                for (const x of independent) {
+                    assert.ok(!transitiveDependencies(r().resources, x).has(cluster.urn), `${x.type} ${x.name} waits for the cluster`);
+                }
+                for (const x of [...ofType(r().resources, T.miFic), ...ofType(r().resources, T.sa), ...withRole(r().resources, "AcrPull")]) {
+                    assert.ok(transitiveDependencies(r().resources, x).has(cluster.urn), `${x.type} ${x.name} needs the cluster's outputs`);
+                }
+            });
+
+            it("exports every output other stacks need, the kubeconfig as a secret", async () => {
+                const outputs = r().value!;
+                const cluster = one(r().resources, T.cluster);
+                const registry = one(r().resources, T.registry);
+                assert.strictEqual(await valueOf(outputs.oidcIssuerUrl), cluster.state.oidcIssuerProfile.issuerURL);
+                assert.strictEqual(await valueOf(outputs.kubeletIdentityObjectId), cluster.state.identityProfile.kubeletidentity.objectId);
+                assert.strictEqual(await valueOf(outputs.clusterId), cluster.id);
+                assert.strictEqual(await valueOf(outputs.registryId), registry.id);
+                assert.strictEqual(await valueOf(outputs.registryLoginServer), registry.state.loginServer);
+                assert.strictEqual(await valueOf(outputs.githubClientId), one(r().resources, T.app).state.clientId);
+                assert.strictEqual(await valueOf(outputs.tenantId), FAKE.tenantId);
+                assert.strictEqual(await valueOf(outputs.subscriptionId), FAKE.subscriptionId);
+                assert.deepStrictEqual(await valueOf(outputs.githubSubjects), [`repo:contoso/geofencing:environment:${stack}`]);
+                const workloads = (await valueOf(outputs.workloads)) as Record<string, { clientId: string; namespace: string; serviceAccount: string }>;
+                assert.deepStrictEqual(Object.keys(workloads).sort(), ["geofencing-api", "geofencing-worker"]);
+                const mi = ofType(r().resources, T.mi).map((m) => m.state.clientId);
+                assert.ok(mi.includes(workloads["geofencing-api"].clientId));
+                assert.strictEqual(workloads["geofencing-api"].namespace, "geofencing");
+                assert.ok(await pulumi.isSecret(outputs.kubeconfig as pulumi.Output<unknown>));
+                for (const [key, value] of Object.entries(outputs)) {
+                    assert.notStrictEqual(await valueOf(value), undefined, `output ${key}`);
+                }
+            });
+        });
+    }
+
+    it("dev and prod have the same shape, apart from prod's deletion lock, and share no Azure or GitHub name", () => {
+        const shape = (run: ProgramRun, env: string) => run.resources.map((x) => `${x.type}::${x.name.replace(`-${env}`, "-<env>")}`).sort();
+        const dev = shape(runs.dev, "dev");
+        const prod = shape(runs.prod, "prod");
+        assert.deepStrictEqual(prod.filter((x) => !dev.includes(x)), ["azure-native:authorization:ManagementLockByScope::cluster-lock"]);
+        assert.deepStrictEqual(dev.filter((x) => !prod.includes(x)), []);
+        const names = (run: ProgramRun) =>
+            run.resources
+                .filter((x) => x.custom && !x.type.startsWith("kubernetes:"))
+                .map((x) => x.inputs.resourceName ?? x.inputs.registryName ?? x.inputs.displayName ?? x.inputs.environment ?? (x.type === T.rg ? x.inputs.resourceGroupName : undefined))
+                .filter((n): n is string => typeof n === "string");
+        const devNames = new Set(names(runs.dev));
+        assert.ok(devNames.size >= 6, [...devNames].join(", "));
+        assert.deepStrictEqual(names(runs.prod).filter((n) => devNames.has(n)), []);
+    });
+
+    it("dev and prod differ where config says: tier, SKU, protection, reviewers", () => {
+        const get = (run: ProgramRun, type: string) => one(run.resources, type).inputs;
+        assert.strictEqual(get(runs.dev, T.cluster).sku.tier, "Free");
+        assert.strictEqual(get(runs.prod, T.cluster).sku.tier, "Standard");
+        assert.strictEqual(get(runs.dev, T.registry).sku.name, "Basic");
+        assert.strictEqual(get(runs.prod, T.registry).sku.name, "Premium");
+        assert.strictEqual(get(runs.dev, T.ghEnv).environment, "dev");
+        assert.strictEqual(get(runs.prod, T.ghEnv).environment, "prod");
+        assert.deepStrictEqual(get(runs.dev, T.ghEnv).reviewers ?? [], []);
+        assert.deepStrictEqual(get(runs.prod, T.ghEnv).reviewers?.[0]?.teams, [4711042]);
+    });
+});
+
+describe("stack: bad config registers nothing", function () {
+    this.timeout(30000);
+    const dev = readStackConfig("dev");
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+        ["a repository without an owner", { "credless-aks:github": { repository: "geofencing" } }, /credless-aks:github\.repository is "geofencing": must be "owner\/name"/],
+        ["a registry prefix with a hyphen", { "credless-aks:registry": { namePrefix: "contoso-geo" } }, /credless-aks:registry\.namePrefix is "contoso-geo"/],
+        ["an unknown tier", { "credless-aks:cluster": { tier: "Gold" } }, /credless-aks:cluster\.tier is "Gold": must be one of Free, Standard/],
+        ["a wildcard trigger", { "credless-aks:github": { repository: "contoso/geofencing", triggers: ["branch:*"] } }, /wildcard/],
+        ["duplicate workloads", { "credless-aks:workloads": [{ name: "api" }, { name: "api" }] }, /duplicates credless-aks:workloads\[0\]\.name/],
+        ["a namespace breaking RFC 1123", { "credless-aks:workloads": [{ name: "api", namespace: "Api" }] }, /credless-aks:workloads\[0\]\.namespace is "Api": must be an RFC 1123 label/],
+        ["more than 20 triggers", { "credless-aks:github": { repository: "contoso/geofencing", triggers: Array.from({ length: 21 }, (_, i) => `tag:v${i}`) } }, /at most 20 federated credentials/],
+    ];
+    for (const [title, overrides, message] of cases) {
+        it(`rejects ${title} before any resource`, async () => {
+            const run = await runProgram("dev", { ...dev, ...configMap(overrides) });
+            assert.ok(run.error instanceof ConfigError, String(run.error));
+            assert.match((run.error as Error).message, message);
+            assert.deepStrictEqual(run.resources, []);
+        });
+    }
+});

@@ -1,0 +1,42 @@
+/**
+ * Runs the real program (index.ts) for a stack config under mocks, the way
+ * `npm run plan` does, keeping what it registered even when it fails.
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { readStackConfig } from "../scripts/plan/main";
+import { RunResult, runUnderMocks } from "./harness";
+
+const PROGRAM = path.join(__dirname, "..", "index.ts");
+
+export interface ProgramRun extends RunResult<Record<string, pulumi.Output<unknown>> | undefined> {
+    error?: unknown;
+}
+
+export async function runProgram(stack: string, config: Record<string, string> = readStackConfig(stack)): Promise<ProgramRun> {
+    let error: unknown;
+    const run = await runUnderMocks(
+        () => {
+            delete require.cache[require.resolve(PROGRAM)];
+            try {
+                return require(PROGRAM) as Record<string, pulumi.Output<unknown>>;
+            } catch (e) {
+                error = e;
+                return undefined;
+            }
+        },
+        { stack, config, preview: true },
+    );
+    return { ...run, error };
+}
+
+/** A raw config object (as in Pulumi.<stack>.yaml) as the string map the Pulumi runtime holds. */
+export function configMap(raw: Record<string, unknown>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(raw)) {
+        if (value !== undefined) {
+            out[key] = typeof value === "string" ? value : JSON.stringify(value);
+        }
+    }
+    return out;
+}
