@@ -9,7 +9,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { ConfigError } from "../../stack/config";
-import { FAKE, runUnderMocks, valueOf } from "../../tests/harness";
+import { FAKE, runUnderMocks, valueOf } from "../mockRuntime";
 import { makePlan, Plan, PlanResource, renderJson, renderMarkdown, renderText } from "./render";
 import { policies } from "../../policy/policies";
 import { fromRecorded, runPolicies } from "../../policy/runOffline";
@@ -39,43 +39,33 @@ export function readStackConfig(stack: string, root = ROOT): Record<string, stri
 
 /** Runs the program for `stack` under mocks and returns the plan. Throws ConfigError or the program's error. */
 export async function planStack(stack: string, config: Record<string, string>, programPath = path.join(ROOT, "index.ts")): Promise<Plan> {
-    const asyncErrors: unknown[] = [];
-    const onRejection = (reason: unknown) => asyncErrors.push(reason);
-    process.on("unhandledRejection", onRejection);
-    try {
-        delete require.cache[require.resolve(programPath)];
-        const run = await runUnderMocks(() => require(programPath) as Record<string, pulumi.Output<unknown>>, {
-            project: "credless-aks",
-            stack,
-            config,
-            // A preview: the program behaves as under `pulumi preview` (no GitHub token needed).
-            preview: true,
-        });
-        if (asyncErrors.length > 0) {
-            throw asyncErrors[0];
-        }
-        const outputs: Record<string, unknown> = {};
-        for (const [key, value] of Object.entries(run.value)) {
-            outputs[key] = await valueOf(value);
-        }
-        const resources: PlanResource[] = run.resources.map((r) => ({
-            type: r.type,
-            name: r.name,
-            urn: r.urn,
-            id: r.id,
-            parent: r.parent,
-            custom: r.custom,
-            provider: r.provider,
-            dependencies: [...new Set([...r.dependencies, ...Object.values(r.propertyDependencies).flat()])],
-            inputs: r.inputs,
-            state: r.state,
-        }));
-        const environment = config["credless-aks:environment"] ?? stack;
-        const findings = runPolicies(fromRecorded(run.resources), { name: stack, environment });
-        return makePlan(stack, resources, FAKE.deployerObjectId, { evaluated: policies.length, findings }, outputs);
-    } finally {
-        process.off("unhandledRejection", onRejection);
+    delete require.cache[require.resolve(programPath)];
+    const run = await runUnderMocks(() => require(programPath) as Record<string, pulumi.Output<unknown>>, {
+        project: "credless-aks",
+        stack,
+        config,
+        // A preview: the program behaves as under `pulumi preview` (no GitHub token needed).
+        preview: true,
+    });
+    const outputs: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(run.value)) {
+        outputs[key] = await valueOf(value);
     }
+    const resources: PlanResource[] = run.resources.map((r) => ({
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        id: r.id,
+        parent: r.parent,
+        custom: r.custom,
+        provider: r.provider,
+        dependencies: [...new Set([...r.dependencies, ...Object.values(r.propertyDependencies).flat()])],
+        inputs: r.inputs,
+        state: r.state,
+    }));
+    const environment = config["credless-aks:environment"] ?? stack;
+    const findings = runPolicies(fromRecorded(run.resources), { name: stack, environment });
+    return makePlan(stack, resources, FAKE.deployerObjectId, { evaluated: policies.length, findings }, outputs);
 }
 
 export function parseArgs(argv: string[]): { stack: string; format: Format } | { error: string } {

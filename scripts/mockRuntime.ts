@@ -1,0 +1,346 @@
+/**
+ * Pulumi's mock runtime, set up the way the offline plan and the tests need
+ * it: runs the real program, or one component, under
+ * pulumi.runtime.setMocks, answers with realistic Azure, Entra ID and GitHub
+ * outputs, and records every registered resource with its inputs, parent,
+ * dependencies and options. Unknown invokes fail loudly.
+ */
+import { createHash } from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+/** The fake tenant and the principal that "runs pulumi up" under mocks. */
+export const FAKE = {
+    tenantId: "8f3d2a61-4b7c-4e19-a2d5-6c0b9e7f1a34",
+    subscriptionId: "5a9c7e12-3d4f-4b8a-9e61-2f0c8d7b3a45",
+    deployerObjectId: "0c6e1f4a-92b3-4d57-8a1e-7b3c5d9f2e60",
+    deployerClientId: "04b07795-8ddb-461a-bbee-02f9e1bf7b46",
+    githubOwnerId: 9919,
+    githubRepositoryId: 681234567,
+} as const;
+
+/** A GUID derived from a seed: stable across runs, distinct per resource. */
+export function fakeGuid(seed: string): string {
+    const h = createHash("sha256").update(seed).digest("hex");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * The OIDC issuer URL an AKS cluster reports: regional host, tenant, a
+ * per-cluster GUID, and a trailing slash.
+ * Source: learn.microsoft.com/azure/aks/use-oidc-issuer ("https://eastus.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/11111111-1111-1111-1111-111111111111/").
+ */
+export function fakeIssuerUrl(location: string, clusterName: string): string {
+    return `https://${location}.oic.prod-aks.azure.com/${FAKE.tenantId}/${fakeGuid(`issuer/${clusterName}`)}/`;
+}
+
+export function fakeKubeletObjectId(clusterName: string): string {
+    return fakeGuid(`kubelet-object/${clusterName}`);
+}
+
+/**
+ * The user kubeconfig that listManagedClusterUserCredentials returns for an
+ * Entra ID cluster: an exec plugin running kubelogin with device-code login.
+ * Source: learn.microsoft.com/azure/aks/kubelogin-authentication.
+ */
+export function fakeUserKubeconfig(clusterName: string, fqdn: string): string {
+    return [
+        "apiVersion: v1",
+        "kind: Config",
+        "clusters:",
+        "- cluster:",
+        "    certificate-authority-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUU2VENDQXRHZ0F3SUJBZ0lSQU==",
+        `    server: https://${fqdn}:443`,
+        `  name: ${clusterName}`,
+        "contexts:",
+        "- context:",
+        `    cluster: ${clusterName}`,
+        `    user: clusterUser_${clusterName}`,
+        `  name: ${clusterName}`,
+        `current-context: ${clusterName}`,
+        "preferences: {}",
+        "users:",
+        `- name: clusterUser_${clusterName}`,
+        "  user:",
+        "    exec:",
+        "      apiVersion: client.authentication.k8s.io/v1beta1",
+        "      args:",
+        "      - get-token",
+        "      - --environment",
+        "      - AzurePublicCloud",
+        "      - --server-id",
+        "      - 6dae42f8-4368-4678-94ff-3960e28e3630",
+        "      - --client-id",
+        "      - 80faf920-1908-4b52-b5ef-a8e7bedfc67a",
+        "      - --tenant-id",
+        `      - ${FAKE.tenantId}`,
+        "      - --login",
+        "      - devicecode",
+        "      command: kubelogin",
+        "      env: null",
+        "      installHint: |2",
+        "        kubelogin is not installed which is required to connect to AAD enabled cluster.",
+        "      provideClusterInfo: false",
+        "",
+    ].join("\n");
+}
+
+/** One registered resource as the engine would see it. */
+export interface Recorded {
+    type: string;
+    name: string;
+    urn: string;
+    id: string;
+    custom: boolean;
+    /** URN of the parent, "" for top-level resources. */
+    parent: string;
+    inputs: Record<string, any>;
+    /** The outputs the mock answered with. */
+    state: Record<string, any>;
+    /** URNs this resource depends on (explicit dependsOn plus input dependencies). */
+    dependencies: string[];
+    /** Per input property: URNs that property's value came from. */
+    propertyDependencies: Record<string, string[]>;
+    provider: string;
+    deleteBeforeReplace: boolean;
+    protect: boolean;
+    ignoreChanges: string[];
+    aliases: number;
+}
+
+export interface RunResult<T> {
+    value: T;
+    resources: Recorded[];
+    /** Invokes made, by token. */
+    calls: { token: string; inputs: Record<string, any> }[];
+}
+
+function armId(type: string, name: string, inputs: Record<string, any>): string {
+    const sub = `/subscriptions/${FAKE.subscriptionId}`;
+    const rg = inputs.resourceGroupName ?? "rg";
+    const provider: Record<string, string> = {
+        "azure-native:resources:ResourceGroup": `${sub}/resourceGroups/${inputs.resourceGroupName ?? name}`,
+        "azure-native:containerservice:ManagedCluster": `${sub}/resourceGroups/${rg}/providers/Microsoft.ContainerService/managedClusters/${inputs.resourceName ?? name}`,
+        "azure-native:containerregistry:Registry": `${sub}/resourceGroups/${rg}/providers/Microsoft.ContainerRegistry/registries/${inputs.registryName ?? name}`,
+        "azure-native:managedidentity:UserAssignedIdentity": `${sub}/resourceGroups/${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${inputs.resourceName ?? name}`,
+        "azure-native:managedidentity:FederatedIdentityCredential": `${sub}/resourceGroups/${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${inputs.resourceName}/federatedIdentityCredentials/${inputs.federatedIdentityCredentialResourceName ?? name}`,
+        "azure-native:authorization:RoleAssignment": `${inputs.scope}/providers/Microsoft.Authorization/roleAssignments/${inputs.roleAssignmentName ?? fakeGuid(name)}`,
+        "azure-native:authorization:ManagementLockAtResourceLevel": `${sub}/resourceGroups/${rg}/providers/Microsoft.Authorization/locks/${inputs.lockName ?? name}`,
+        "azure-native:authorization:ManagementLockByScope": `${inputs.scope}/providers/Microsoft.Authorization/locks/${inputs.lockName ?? name}`,
+    };
+    return provider[type] ?? `${sub}/resourceGroups/${rg}/providers/mock/${type.split(":").pop()}/${name}`;
+}
+
+/** Realistic outputs per resource type, on top of the inputs echoed back. */
+function outputsFor(type: string, name: string, inputs: Record<string, any>): { id: string; state: Record<string, any> } {
+    const state: Record<string, any> = { ...inputs };
+    let id = type.startsWith("azure-native:") ? armId(type, name, inputs) : `${name}-id`;
+    switch (type) {
+        case "azure-native:resources:ResourceGroup":
+            state.name = inputs.resourceGroupName ?? name;
+            break;
+        case "azure-native:containerservice:ManagedCluster": {
+            const clusterName = inputs.resourceName ?? name;
+            const location = inputs.location ?? "westeurope";
+            state.name = clusterName;
+            state.fqdn = `${inputs.dnsPrefix ?? clusterName}-${fakeGuid(clusterName).slice(0, 8)}.hcp.${location}.azmk8s.io`;
+            state.oidcIssuerProfile = { ...(inputs.oidcIssuerProfile ?? {}), issuerURL: fakeIssuerUrl(location, clusterName) };
+            state.identityProfile = {
+                kubeletidentity: {
+                    clientId: fakeGuid(`kubelet-client/${clusterName}`),
+                    objectId: fakeKubeletObjectId(clusterName),
+                    resourceId: `/subscriptions/${FAKE.subscriptionId}/resourceGroups/MC_${inputs.resourceGroupName}_${clusterName}_${location}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${clusterName}-agentpool`,
+                },
+            };
+            state.identity = { ...(inputs.identity ?? {}), principalId: fakeGuid(`cluster-principal/${clusterName}`), tenantId: FAKE.tenantId };
+            break;
+        }
+        case "azure-native:containerregistry:Registry": {
+            const registryName = inputs.registryName ?? name;
+            state.name = registryName;
+            state.loginServer = `${String(registryName).toLowerCase()}.azurecr.io`;
+            break;
+        }
+        case "azure-native:managedidentity:UserAssignedIdentity":
+            state.name = inputs.resourceName ?? name;
+            state.clientId = fakeGuid(`mi-client/${state.name}`);
+            state.principalId = fakeGuid(`mi-principal/${state.name}`);
+            state.tenantId = FAKE.tenantId;
+            break;
+        case "azuread:index/application:Application":
+            state.clientId = fakeGuid(`app-client/${inputs.displayName ?? name}`);
+            state.objectId = fakeGuid(`app-object/${inputs.displayName ?? name}`);
+            id = `/applications/${state.objectId}`;
+            break;
+        case "azuread:index/servicePrincipal:ServicePrincipal":
+            state.objectId = fakeGuid(`sp-object/${inputs.clientId ?? name}`);
+            state.applicationTenantId = FAKE.tenantId;
+            id = state.objectId;
+            break;
+        default:
+            if (type.startsWith("azure-native:")) {
+                state.name = state.name ?? name;
+            }
+    }
+    return { id, state };
+}
+
+function answerCall(token: string, inputs: Record<string, any>): Record<string, any> {
+    switch (token) {
+        case "azure-native:authorization:getClientConfig":
+            return { clientId: FAKE.deployerClientId, objectId: FAKE.deployerObjectId, subscriptionId: FAKE.subscriptionId, tenantId: FAKE.tenantId };
+        case "azuread:index/getClientConfig:getClientConfig":
+            return { clientId: FAKE.deployerClientId, objectId: FAKE.deployerObjectId, tenantId: FAKE.tenantId, id: FAKE.tenantId };
+        case "azure-native:containerservice:listManagedClusterUserCredentials": {
+            const cluster = inputs.resourceName;
+            const fqdn = `${cluster}-${fakeGuid(cluster).slice(0, 8)}.hcp.westeurope.azmk8s.io`;
+            return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(fakeUserKubeconfig(cluster, fqdn)).toString("base64") }] };
+        }
+        case "github:index/getRepository:getRepository": {
+            const fullName: string = inputs.fullName ?? `contoso/${inputs.name}`;
+            return { fullName, name: fullName.split("/")[1], repoId: FAKE.githubRepositoryId, nodeId: "R_kgDOKJ3hXw", id: fullName };
+        }
+        case "github:index/getUser:getUser":
+            return { id: String(FAKE.githubOwnerId), login: inputs.username, nodeId: "O_kgDOAAAmvw" };
+        case "github:index/getOrganization:getOrganization":
+            return { id: String(FAKE.githubOwnerId), login: inputs.name, name: inputs.name, nodeId: "O_kgDOAAAmvw" };
+        default:
+            throw new Error(`mock runtime: no answer for invoke "${token}" (inputs ${JSON.stringify(inputs)}); add one to scripts/mockRuntime.ts`);
+    }
+}
+
+let runCounter = 0;
+
+/**
+ * Runs `program` under mocks and returns its value with every resource it
+ * registered. Waits until all outstanding registrations have finished.
+ */
+export async function runUnderMocks<T>(
+    program: () => T | Promise<T>,
+    options: { project?: string; stack?: string; config?: Record<string, string>; preview?: boolean } = {},
+): Promise<RunResult<T>> {
+    const resources: Recorded[] = [];
+    const calls: { token: string; inputs: Record<string, any> }[] = [];
+    const pending = new Map<string, Partial<Recorded>>();
+    runCounter++;
+
+    pulumi.runtime.setAllConfig(options.config ?? {}, []);
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                const { id, state } = outputsFor(args.type, args.name, args.inputs);
+                const rec = pending.get(`${args.type}::${args.name}`) ?? {};
+                resources.push({
+                    type: args.type,
+                    name: args.name,
+                    urn: rec.urn ?? "",
+                    id: args.custom ? id : "",
+                    custom: args.custom ?? false,
+                    parent: rec.parent ?? "",
+                    inputs: args.inputs,
+                    state,
+                    dependencies: rec.dependencies ?? [],
+                    propertyDependencies: rec.propertyDependencies ?? {},
+                    provider: args.provider ?? "",
+                    deleteBeforeReplace: rec.deleteBeforeReplace ?? false,
+                    protect: rec.protect ?? false,
+                    ignoreChanges: rec.ignoreChanges ?? [],
+                    aliases: rec.aliases ?? 0,
+                });
+                return { id: args.custom ? id : undefined, state };
+            },
+            call(args) {
+                calls.push({ token: args.token, inputs: args.inputs });
+                return answerCall(args.token, args.inputs);
+            },
+        },
+        options.project ?? "credless-aks",
+        options.stack ?? `test${runCounter}`,
+        options.preview ?? false,
+    );
+
+    // Capture what the mocks' newResource does not receive: parent, dependencies and options.
+    const settings = require("@pulumi/pulumi/runtime/settings");
+    const monitor = settings.getMonitor();
+    const original = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: any) => {
+        const parent: string = req.getParent();
+        const parentType = parent ? parent.split("::")[2].split("$").pop() + "$" : "";
+        const urn = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${parentType}${req.getType()}::${req.getName()}`;
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+            propertyDependencies[key] = deps.getUrnsList();
+        });
+        pending.set(`${req.getType()}::${req.getName()}`, {
+            urn,
+            parent,
+            dependencies: req.getDependenciesList(),
+            propertyDependencies,
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            protect: req.getProtect() ?? false,
+            ignoreChanges: req.getIgnorechangesList(),
+            aliases: req.getAliasesList().length,
+        });
+        return original(req, callback);
+    };
+
+    // As under the engine, an error thrown asynchronously by the program (in an
+    // apply, or while serializing a resource's inputs) fails the run. Without
+    // this, the registration it broke never completes and the run would hang.
+    let fail!: (reason: unknown) => void;
+    const failed = new Promise<never>((_, reject) => (fail = reject));
+    failed.catch(() => undefined);
+    const others = process.listeners("unhandledRejection");
+    process.removeAllListeners("unhandledRejection");
+    process.on("unhandledRejection", (reason) => fail(reason));
+    try {
+        const value = await Promise.race([Promise.resolve(program()), failed]);
+        await Promise.race([settings.waitForRPCs(), failed]);
+        // Outputs resolved by the program's last registrations can register more resources.
+        for (let i = 0; i < 5; i++) {
+            await new Promise((resolve) => setImmediate(resolve));
+            await Promise.race([settings.waitForRPCs(), failed]);
+        }
+        return { value, resources, calls };
+    } finally {
+        process.removeAllListeners("unhandledRejection");
+        others.forEach((listener) => process.on("unhandledRejection", listener));
+    }
+}
+
+/** Resolves an Output (or plain value) for assertions. */
+export function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
+    return new Promise((resolve) => pulumi.output(output).apply((v) => resolve(v as T)));
+}
+
+export function ofType(resources: Recorded[], type: string): Recorded[] {
+    return resources.filter((r) => r.type === type);
+}
+
+export function one(resources: Recorded[], type: string, name?: string): Recorded {
+    const found = resources.filter((r) => r.type === type && (name === undefined || r.name === name));
+    if (found.length !== 1) {
+        throw new Error(
+            `expected exactly one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`,
+        );
+    }
+    return found[0];
+}
+
+/** URNs that `resource` depends on, transitively, through the recorded dependency edges. */
+export function transitiveDependencies(resources: Recorded[], resource: Recorded): Set<string> {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const seen = new Set<string>();
+    const stack = [...resource.dependencies, ...Object.values(resource.propertyDependencies).flat()];
+    while (stack.length > 0) {
+        const urn = stack.pop()!;
+        if (seen.has(urn)) {
+            continue;
+        }
+        seen.add(urn);
+        const dep = byUrn.get(urn);
+        if (dep) {
+            stack.push(...dep.dependencies, ...Object.values(dep.propertyDependencies).flat());
+        }
+    }
+    return seen;
+}
