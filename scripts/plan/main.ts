@@ -11,6 +11,8 @@ import { parse } from "yaml";
 import { ConfigError } from "../../stack/config";
 import { FAKE, runUnderMocks, valueOf } from "../mockRuntime";
 import { makePlan, Plan, PlanResource, renderJson, renderMarkdown, renderText } from "./render";
+
+export type { Plan } from "./render";
 import { policies } from "../../policy/policies";
 import { fromRecorded, runPolicies } from "../../policy/runOffline";
 
@@ -90,25 +92,39 @@ export function parseArgs(argv: string[]): { stack: string; format: Format } | {
     return stack ? { stack, format } : { error: "usage: npm run plan -- <stack> [--format text|markdown|json]" };
 }
 
-export async function main(argv: string[]): Promise<number> {
+export interface PlanIo {
+    /** Folder holding the Pulumi.<stack>.yaml files. */
+    root: string;
+    stdout: (text: string) => void;
+    stderr: (text: string) => void;
+}
+
+const PROCESS_IO: PlanIo = {
+    root: ROOT,
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+};
+
+/** Exit codes: 0 plan printed, 1 bad config or program error, 2 bad arguments, 3 a mandatory policy failed. */
+export async function main(argv: string[], io: PlanIo = PROCESS_IO): Promise<number> {
     const args = parseArgs(argv);
     if ("error" in args) {
-        process.stderr.write(`${args.error}\n`);
+        io.stderr(`${args.error}\n`);
         return 2;
     }
     let plan: Plan;
     try {
-        plan = await planStack(args.stack, readStackConfig(args.stack));
+        plan = await planStack(args.stack, readStackConfig(args.stack, io.root));
     } catch (e) {
         if (e instanceof ConfigError) {
-            process.stderr.write(`Pulumi.${args.stack}.yaml: ${e.message}\n`);
+            io.stderr(`Pulumi.${args.stack}.yaml: ${e.message}\n`);
         } else {
-            process.stderr.write(`the program failed for stack "${args.stack}": ${e instanceof Error ? e.message : String(e)}\n`);
+            io.stderr(`the program failed for stack "${args.stack}": ${e instanceof Error ? e.message : String(e)}\n`);
         }
         return 1;
     }
     const render = { text: renderText, markdown: renderMarkdown, json: renderJson }[args.format];
-    process.stdout.write(render(plan));
+    io.stdout(render(plan));
     return plan.policies.findings.some((f) => f.enforcementLevel === "mandatory") ? 3 : 0;
 }
 

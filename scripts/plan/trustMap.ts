@@ -56,8 +56,10 @@ export interface Grant {
 
 export interface TrustedIdentity {
     kind: IdentityKind;
-    /** Pulumi resource name of the identity (or a description for principals the program did not create). */
+    /** What the identity is, e.g. 'app "github-contoso-geofencing-dev"'. */
     name: string;
+    /** Pulumi resource name of the identity, when the program creates it. */
+    resource?: string;
     /** Object id of the principal that role assignments name. */
     principalId: string;
     clientId?: string;
@@ -124,7 +126,8 @@ export function buildTrustMap(resources: ResourceRecord[], deployerObjectId?: st
             .map((c) => describeObtainer(c.inputs.issuer, c.inputs.subject, c.inputs.audiences ?? [], c.name, resources));
         add({
             kind: "entra-application",
-            name: `${app.name} (app "${app.inputs.displayName}")`,
+            name: `app "${app.inputs.displayName}"`,
+            resource: app.name,
             principalId: sp?.state.objectId ?? sp?.id ?? "",
             clientId: app.state.clientId,
             obtainedBy,
@@ -143,7 +146,8 @@ export function buildTrustMap(resources: ResourceRecord[], deployerObjectId?: st
             .map((c) => describeObtainer(c.inputs.issuer, c.inputs.subject, c.inputs.audiences ?? [], c.name, resources));
         add({
             kind: "managed-identity",
-            name: `${mi.name} (managed identity "${mi.state.name ?? mi.inputs.resourceName}")`,
+            name: `managed identity "${mi.state.name ?? mi.inputs.resourceName}"`,
+            resource: mi.name,
             principalId: mi.state.principalId ?? "",
             clientId: mi.state.clientId,
             obtainedBy,
@@ -194,9 +198,9 @@ export function buildTrustMap(resources: ResourceRecord[], deployerObjectId?: st
     return { identities };
 }
 
-/** Escapes a label for a Mermaid node or edge in double quotes. */
+/** A label for a Mermaid node or edge in double quotes: inner quotes dropped, angle brackets escaped. */
 function mermaidText(text: string): string {
-    return text.replace(/"/g, "#quot;").replace(/[<>]/g, (c) => (c === "<" ? "#lt;" : "#gt;"));
+    return text.replace(/"/g, "").replace(/[<>]/g, (c) => (c === "<" ? "#lt;" : "#gt;"));
 }
 
 /** The trust map as a Mermaid flowchart: obtainer -> identity -> scope, edges labelled with the role. */
