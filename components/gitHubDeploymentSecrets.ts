@@ -82,7 +82,10 @@ export class GitHubDeploymentSecrets extends pulumi.ComponentResource {
                 {
                     repository: args.repository,
                     environment: args.environmentName,
-                    reviewers: userIds.length + teamIds.length > 0 ? [{ users: userIds, teams: teamIds }] : undefined,
+                    reviewers:
+                        userIds.length + teamIds.length > 0
+                            ? [{ users: userIds.length > 0 ? userIds : undefined, teams: teamIds.length > 0 ? teamIds : undefined }]
+                            : undefined,
                     deploymentBranchPolicy: protectedBranches ? { protectedBranches: true, customBranchPolicies: false } : undefined,
                     preventSelfReview: args.preventSelfReview,
                     canAdminsBypass: args.canAdminsBypass,

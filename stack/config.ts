@@ -57,6 +57,10 @@ export interface GitHubConfig {
     reviewerTeamIds: number[];
     /** Only protected branches may deploy to the environment. */
     protectedBranches: boolean;
+    /** Whoever started a deployment may not approve it. */
+    preventSelfReview: boolean;
+    /** Repository administrators may bypass the environment's protection rules. */
+    canAdminsBypass: boolean;
     /** Namespaces the app may deploy to; defaults to the workloads' namespaces. */
     deployNamespaces: string[];
 }
@@ -81,8 +85,12 @@ export interface ClusterConfig {
     networkPolicy: NetworkPolicy;
     deletionProtection: boolean;
     kubeloginMode: KubeloginMode;
-    /** Type of the principal that runs `pulumi up`; unset means ARM infers it. */
-    deployerPrincipalType?: DeployerPrincipalType;
+    /**
+     * Type of the principal that runs `pulumi up`. azure-native's RoleAssignment
+     * sends "User" when none is given (ARM never gets to infer it), so the
+     * default is that, and CI, where a service principal runs, sets "ServicePrincipal".
+     */
+    deployerPrincipalType: DeployerPrincipalType;
 }
 
 export interface RegistryConfig {
@@ -311,6 +319,8 @@ const GITHUB_KEYS = [
     "environmentName",
     "reviewers",
     "protectedBranches",
+    "preventSelfReview",
+    "canAdminsBypass",
     "deployNamespaces",
 ] as const;
 
@@ -373,6 +383,9 @@ function readGitHub(r: Reader, value: unknown, environment: string, workloads: W
         r.fail(`${key}.reviewers`, g.reviewers, "GitHub allows at most 6 required reviewers (users and teams together) on an environment");
     }
     const protectedBranches = r.boolean(`${key}.protectedBranches`, g.protectedBranches, false);
+    // Hardened in prod: nobody approves their own deployment, and admins do not bypass the rules.
+    const preventSelfReview = r.boolean(`${key}.preventSelfReview`, g.preventSelfReview, environment === "prod");
+    const canAdminsBypass = r.boolean(`${key}.canAdminsBypass`, g.canAdminsBypass, environment !== "prod");
     const deployNamespaces =
         g.deployNamespaces === undefined
             ? [...new Set(workloads.map((w) => w.namespace))]
@@ -387,6 +400,39 @@ function readGitHub(r: Reader, value: unknown, environment: string, workloads: W
         r.problems.push(
             `${key}.secretsScope is "repository": reviewers and protectedBranches configure a GitHub environment, which this scope does not create`,
         );
+    }
+    if (secretsScope === "environment" && triggers.length === rawTriggers.length) {
+        // A job reads environment secrets only when it declares `environment: <name>`, and then its
+        // token's subject is ...:environment:<name>, spelled as in the workflow (Entra ID compares
+        // case-sensitively). Source: docs.github.com/actions/reference/security/oidc ("Filtering for a specific environment").
+        const own = `environment:${environmentName}`;
+        if (!triggers.some((t) => formatGitHubTrigger(t) === own)) {
+            r.fail(
+                `${key}.triggers`,
+                triggers.map(formatGitHubTrigger),
+                `must include "${own}": the secrets are written to GitHub environment "${environmentName}", and only jobs that run in it can read them`,
+            );
+        }
+        triggers.forEach((t, i) => {
+            if (t.kind === "environment" && t.name !== environmentName && t.name.toLowerCase() === environmentName.toLowerCase()) {
+                r.fail(
+                    `${key}.triggers[${i}]`,
+                    formatGitHubTrigger(t),
+                    `differs from the environment "${environmentName}" only in letter case: Entra ID compares subjects case-sensitively, so write it as the workflow does`,
+                );
+            }
+        });
+        if (reviewerUserIds.length + reviewerTeamIds.length > 0 || protectedBranches) {
+            triggers.forEach((t, i) => {
+                if (t.kind !== "environment") {
+                    r.fail(
+                        `${key}.triggers[${i}]`,
+                        formatGitHubTrigger(t),
+                        "would let jobs outside the protected environment obtain the identity, bypassing its reviewers and branch rules; trust only environment triggers here",
+                    );
+                }
+            });
+        }
     }
     if (!repository) {
         return undefined;
@@ -406,6 +452,8 @@ function readGitHub(r: Reader, value: unknown, environment: string, workloads: W
         reviewerUserIds,
         reviewerTeamIds,
         protectedBranches,
+        preventSelfReview,
+        canAdminsBypass,
         deployNamespaces,
     };
 }
@@ -439,7 +487,6 @@ function readCluster(r: Reader, value: unknown, environment: string): ClusterCon
         r.fail(`${key}.nodePool`, { minCount, count, maxCount }, "needs minCount <= count <= maxCount");
     }
     const tier = r.oneOf(`${key}.tier`, c.tier, CLUSTER_TIERS, isProd ? "Standard" : "Free");
-    const deployer = c.deployerPrincipalType;
     return {
         tier,
         kubernetesVersion: r.string(`${key}.kubernetesVersion`, c.kubernetesVersion, (v) =>
@@ -463,8 +510,7 @@ function readCluster(r: Reader, value: unknown, environment: string): ClusterCon
         networkPolicy: r.oneOf(`${key}.networkPolicy`, c.networkPolicy, NETWORK_POLICIES, "cilium"),
         deletionProtection: r.boolean(`${key}.deletionProtection`, c.deletionProtection, isProd),
         kubeloginMode: r.oneOf(`${key}.kubeloginMode`, c.kubeloginMode, KUBELOGIN_MODES, "azurecli"),
-        deployerPrincipalType:
-            deployer === undefined ? undefined : r.oneOf(`${key}.deployerPrincipalType`, deployer, DEPLOYER_PRINCIPAL_TYPES, "User"),
+        deployerPrincipalType: r.oneOf(`${key}.deployerPrincipalType`, c.deployerPrincipalType, DEPLOYER_PRINCIPAL_TYPES, "User"),
     };
 }
 

@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
+import * as azuread from "@pulumi/azuread";
 import * as resources from "@pulumi/azure-native/resources";
 import * as github from "@pulumi/github";
 import * as k8s from "@pulumi/kubernetes";
@@ -45,6 +46,7 @@ export function createStack(config: StackConfig, env: StackEnvironment) {
         repository: config.github.repository,
     };
     const client = authorization.getClientConfigOutput();
+    const graphClient = azuread.getClientConfigOutput();
 
     const resourceGroup = config.existingResourceGroupName
         ? resources.getResourceGroupOutput({ resourceGroupName: config.existingResourceGroupName })
@@ -97,32 +99,40 @@ export function createStack(config: StackConfig, env: StackEnvironment) {
         keepNameSubjects: config.github.keepNameSubjects,
         triggers: config.github.triggers,
         registry: { resourceId: registry.resourceId, abacRepositoryPermissions: config.registry.abacRepositoryPermissions },
-        cluster: { resourceId: cluster.resourceId, namespaces: config.github.deployNamespaces },
-        owners: [client.objectId],
+        // No workload namespace, no deploy rights on the cluster at all.
+        cluster: config.github.deployNamespaces.length > 0 ? { resourceId: cluster.resourceId, namespaces: config.github.deployNamespaces } : undefined,
+        // Under Microsoft Graph's Application.ReadWrite.OwnedBy, the principal that runs pulumi up can
+        // manage only the apps it owns; the owner is azuread's principal, which may differ from ARM's.
+        owners: [graphClient.objectId],
     });
 
-    new GitHubDeploymentSecrets(
-        "github-secrets",
-        {
-            repository: config.github.name,
-            scope: config.github.secretsScope,
-            environmentName: config.github.environmentName,
-            reviewers: { userIds: config.github.reviewerUserIds, teamIds: config.github.reviewerTeamIds },
-            protectedBranches: config.github.protectedBranches,
-            secrets: {
-                AZURE_CLIENT_ID: identity.clientId,
-                // From resource outputs, not the getClientConfig invoke: every secret value traces back to a created resource.
-                AZURE_TENANT_ID: identity.tenantId,
-                AZURE_SUBSCRIPTION_ID: registry.resourceId.apply(subscriptionOfScope),
-                REGISTRY_LOGIN_SERVER: registry.loginServer,
-            },
-            variables: {
-                AKS_CLUSTER_NAME: cluster.clusterName,
-                AKS_RESOURCE_GROUP: resourceGroupName,
-            },
-            provider: githubProvider,
+    const environmentScope = config.github.secretsScope === "environment";
+    new GitHubDeploymentSecrets("github-secrets", {
+        repository: config.github.name,
+        scope: config.github.secretsScope,
+        // The environment and its protection rules exist only in environment scope.
+        ...(environmentScope
+            ? {
+                  environmentName: config.github.environmentName,
+                  reviewers: { userIds: config.github.reviewerUserIds, teamIds: config.github.reviewerTeamIds },
+                  protectedBranches: config.github.protectedBranches,
+                  preventSelfReview: config.github.preventSelfReview,
+                  canAdminsBypass: config.github.canAdminsBypass,
+              }
+            : {}),
+        secrets: {
+            AZURE_CLIENT_ID: identity.clientId,
+            // From resource outputs, not the getClientConfig invoke: every secret value traces back to a created resource.
+            AZURE_TENANT_ID: identity.tenantId,
+            AZURE_SUBSCRIPTION_ID: registry.resourceId.apply(subscriptionOfScope),
+            REGISTRY_LOGIN_SERVER: registry.loginServer,
         },
-    );
+        variables: {
+            AKS_CLUSTER_NAME: cluster.clusterName,
+            AKS_RESOURCE_GROUP: resourceGroupName,
+        },
+        provider: githubProvider,
+    });
 
     const scopeOf = (scope: string): pulumi.Input<string> =>
         scope === "registry" ? registry.resourceId : scope === "resourceGroup" ? resourceGroupId : scope;
@@ -142,6 +152,7 @@ export function createStack(config: StackConfig, env: StackEnvironment) {
 
     const workloads: Record<string, WorkloadOutput> = {};
     for (const w of config.workloads) {
+        const managed = w.identityType === "managedIdentity";
         const workload = new WorkloadIdentityServiceAccount(w.name, {
             namespace: w.namespace,
             serviceAccountName: w.serviceAccount,
@@ -150,13 +161,12 @@ export function createStack(config: StackConfig, env: StackEnvironment) {
             issuerUrl: cluster.oidcIssuerUrl,
             kubernetesProvider: cluster.provider,
             identityType: w.identityType,
-            resourceGroupName,
-            location: config.location,
             identityName: managedIdentityName(w.name, config.environment),
             tenantId: client.tenantId,
             tokenExpirationSeconds: w.tokenExpirationSeconds,
             roleAssignments: w.roles.map((r) => ({ roleDefinitionIdOrName: r.role, scope: scopeOf(r.scope) })),
-            tags,
+            // A managed identity lives in the resource group and carries tags; an app registration has owners.
+            ...(managed ? { resourceGroupName, location: config.location, tags } : { applicationOwners: [graphClient.objectId] }),
         });
         workloads[w.name] = {
             clientId: workload.clientId,

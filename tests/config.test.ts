@@ -75,7 +75,7 @@ describe("config: defaults", () => {
         assert.strictEqual(c.github.subjectFormat, "name");
         assert.strictEqual(c.cluster.tier, "Free");
         assert.strictEqual(c.cluster.kubeloginMode, "azurecli");
-        assert.strictEqual(c.cluster.deployerPrincipalType, undefined);
+        assert.strictEqual(c.cluster.deployerPrincipalType, "User");
     });
 
     it("hardens prod by default: Standard tier, deletion protection", () => {
@@ -104,20 +104,35 @@ describe("config: every rule has its message", () => {
         ["owner with trailing hyphen", { github: { repository: "contoso-/geofencing" } }, 'credless-aks:github.repository is "contoso-/geofencing": has owner "contoso-", which must be a GitHub account name: 1 to 39 letters, digits or single hyphens, not starting or ending with a hyphen'],
         ["wildcard trigger", { github: { repository: "a/b", triggers: ["branch:release/*"] } }, 'credless-aks:github.triggers[0] is "branch:release/*": contains a wildcard character (*, ?, [ or ]): Entra ID matches federated-credential subjects exactly, with no wildcards'],
         ["unknown trigger", { github: { repository: "a/b", triggers: ["push"] } }, 'credless-aks:github.triggers[0] is "push": must be "environment:<name>", "branch:<name>", "tag:<name>" or "pull_request"'],
-        ["duplicate trigger", { github: { repository: "a/b", triggers: ["pull_request", "pull_request"] } }, 'credless-aks:github.triggers[1] is "pull_request": is listed twice; each subject can be trusted only once per identity'],
+        ["duplicate trigger", { github: { repository: "a/b", triggers: ["environment:dev", "pull_request", "pull_request"] } }, 'credless-aks:github.triggers[2] is "pull_request": is listed twice; each subject can be trusted only once per identity'],
         [
             "more than 20 credentials",
-            { github: { repository: "a/b", triggers: Array.from({ length: 21 }, (_, i) => `branch:b${i}`) } },
+            { github: { repository: "a/b", triggers: ["environment:dev", ...Array.from({ length: 20 }, (_, i) => `branch:b${i}`)] } },
             'credless-aks:github.triggers is "21 triggers": Entra ID allows at most 20 federated credentials on one application',
         ],
         ["keepNameSubjects without the immutable format", { github: { repository: "a/b", keepNameSubjects: true } }, 'credless-aks:github.keepNameSubjects is true: only applies with subjectFormat "immutable" (name-based subjects are already what "name" trusts)'],
         [
             "more than 20 credentials while migrating subject formats",
-            { github: { repository: "a/b", subjectFormat: "immutable", ownerId: 1, repositoryId: 2, keepNameSubjects: true, triggers: Array.from({ length: 11 }, (_, i) => `branch:b${i}`) } },
+            { github: { repository: "a/b", subjectFormat: "immutable", ownerId: 1, repositoryId: 2, keepNameSubjects: true, triggers: ["environment:dev", ...Array.from({ length: 10 }, (_, i) => `branch:b${i}`)] } },
             'credless-aks:github.triggers is "11 triggers in two subject formats": Entra ID allows at most 20 federated credentials on one application',
         ],
+        [
+            "triggers without the environment that holds the secrets",
+            { github: { repository: "a/b", triggers: ["branch:main"] } },
+            'credless-aks:github.triggers is ["branch:main"]: must include "environment:dev": the secrets are written to GitHub environment "dev", and only jobs that run in it can read them',
+        ],
+        [
+            "an environment trigger differing only in case",
+            { github: { repository: "a/b", triggers: ["environment:dev", "environment:Dev"] } },
+            'credless-aks:github.triggers[1] is "environment:Dev": differs from the environment "dev" only in letter case: Entra ID compares subjects case-sensitively, so write it as the workflow does',
+        ],
+        [
+            "a branch trigger next to a protected environment",
+            { github: { repository: "a/b", triggers: ["environment:dev", "branch:main"], protectedBranches: true } },
+            'credless-aks:github.triggers[1] is "branch:main": would let jobs outside the protected environment obtain the identity, bypassing its reviewers and branch rules; trust only environment triggers here',
+        ],
         ["unknown subject format", { github: { repository: "a/b", subjectFormat: "id" } }, 'credless-aks:github.subjectFormat is "id": must be one of name, immutable'],
-        ["unknown github key", { github: { repository: "a/b", repo: "x" } }, "credless-aks:github.repo is not a known key: expected one of repository, subjectFormat, keepNameSubjects, ownerId, repositoryId, triggers, secretsScope, environmentName, reviewers, protectedBranches, deployNamespaces"],
+        ["unknown github key", { github: { repository: "a/b", repo: "x" } }, "credless-aks:github.repo is not a known key: expected one of repository, subjectFormat, keepNameSubjects, ownerId, repositoryId, triggers, secretsScope, environmentName, reviewers, protectedBranches, preventSelfReview, canAdminsBypass, deployNamespaces"],
         ["unknown tier", { cluster: { tier: "Premium" } }, 'credless-aks:cluster.tier is "Premium": must be one of Free, Standard'],
         ["unknown sku", { registry: { namePrefix: "contosogeo", sku: "Free" } }, 'credless-aks:registry.sku is "Free": must be one of Basic, Standard, Premium'],
         ["registry prefix with hyphen", { registry: { namePrefix: "contoso-geo" } }, 'credless-aks:registry.namePrefix is "contoso-geo": must be 1 to 37 lower-case letters or digits (the registry name is the prefix plus a 13-character unique suffix, 50 at most, alphanumerics only)'],
@@ -134,6 +149,7 @@ describe("config: every rule has its message", () => {
         ["token expiration out of range", { workloads: [{ name: "api", tokenExpirationSeconds: 600 }] }, "credless-aks:workloads[0].tokenExpirationSeconds is 600: must be a whole number from 3600 to 86400"],
         ["privileged workload role", { workloads: [{ name: "api", roles: [{ role: "Owner", scope: "resourceGroup" }] }] }, 'credless-aks:workloads[0].roles[0].role is "Owner": grants control of the scope itself (Owner, Contributor and User Access Administrator are never granted by credless-aks); pick a data-plane role'],
         ["bad role scope", { workloads: [{ name: "api", roles: [{ role: "AcrPull", scope: "everything" }] }] }, 'credless-aks:workloads[0].roles[0].scope is "everything": must be "registry", "resourceGroup" or an ARM resource id starting with /subscriptions/'],
+        ["unknown deployer principal type", { cluster: { deployerPrincipalType: "Group" } }, 'credless-aks:cluster.deployerPrincipalType is "Group": must be one of User, ServicePrincipal'],
         ["bad admin group id", { cluster: { adminGroupObjectIds: ["admins"] } }, 'credless-aks:cluster.adminGroupObjectIds[0] is "admins": must be a GUID'],
         ["bad authorized range", { cluster: { authorizedIpRanges: ["10.0.0.0/33"] } }, 'credless-aks:cluster.authorizedIpRanges[0] is "10.0.0.0/33": must be an IPv4 address or CIDR range such as 203.0.113.0/24'],
         ["autoscaler bounds", { cluster: { nodePool: { count: 1, minCount: 2, maxCount: 3 } } }, 'credless-aks:cluster.nodePool is {"minCount":2,"count":1,"maxCount":3}: needs minCount <= count <= maxCount'],
