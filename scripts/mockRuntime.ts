@@ -188,6 +188,15 @@ function answerCall(token: string, inputs: Record<string, any>): Record<string, 
     switch (token) {
         case "azure-native:authorization:getClientConfig":
             return { clientId: FAKE.deployerClientId, objectId: FAKE.deployerObjectId, subscriptionId: FAKE.subscriptionId, tenantId: FAKE.tenantId };
+        case "azure-native:resources:getResourceGroup":
+            return {
+                id: `/subscriptions/${FAKE.subscriptionId}/resourceGroups/${inputs.resourceGroupName}`,
+                name: inputs.resourceGroupName,
+                location: "westeurope",
+                type: "Microsoft.Resources/resourceGroups",
+                properties: { provisioningState: "Succeeded" },
+                tags: {},
+            };
         case "azuread:index/getClientConfig:getClientConfig":
             return { clientId: FAKE.deployerClientId, objectId: FAKE.deployerObjectId, tenantId: FAKE.tenantId, id: FAKE.tenantId };
         case "azure-native:containerservice:listManagedClusterUserCredentials": {

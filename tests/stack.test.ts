@@ -203,6 +203,56 @@ describe("stack: both environments under mocks", function () {
     });
 });
 
+describe("stack: variations that config allows", function () {
+    this.timeout(60000);
+    const dev = readStackConfig("dev");
+    const devGithub = JSON.parse(dev["credless-aks:github"]);
+
+    it("repository scope writes repository secrets and variables and creates no GitHub environment", async () => {
+        const run = await runProgram("dev", { ...dev, ...configMap({ "credless-aks:github": { ...devGithub, secretsScope: "repository" } }) });
+        assert.strictEqual(run.error, undefined, String(run.error));
+        assert.deepStrictEqual(ofType(run.resources, T.ghEnv), []);
+        assert.deepStrictEqual(ofType(run.resources, T.ghSecret), []);
+        const secrets = ofType(run.resources, "github:index/actionsSecret:ActionsSecret");
+        assert.deepStrictEqual(secrets.map((x) => x.inputs.secretName).sort(), [...GITHUB_SECRET_NAMES].sort());
+        assert.ok(secrets.every((x) => x.inputs.repository === "geofencing"));
+        assert.strictEqual(ofType(run.resources, "github:index/actionsVariable:ActionsVariable").length, GITHUB_VARIABLE_NAMES.length);
+        assert.strictEqual(await valueOf(run.value!.githubEnvironment), null);
+    });
+
+    it("an application workload gets an app registration owned by the deployer, without tags", async () => {
+        const workloads = [{ name: "api", namespace: "geofencing", identityType: "application" }];
+        const run = await runProgram("dev", { ...dev, ...configMap({ "credless-aks:workloads": workloads }) });
+        assert.strictEqual(run.error, undefined, String(run.error));
+        assert.deepStrictEqual(ofType(run.resources, T.mi), []);
+        const apps = ofType(run.resources, T.app);
+        assert.strictEqual(apps.length, 2, "the GitHub app and the workload's app");
+        for (const app of apps) {
+            assert.deepStrictEqual(app.inputs.owners, [FAKE.deployerObjectId]);
+        }
+        const credential = ofType(run.resources, T.appFic).find((f) => f.inputs.subject === "system:serviceaccount:geofencing:api");
+        assert.ok(credential);
+        assert.strictEqual(credential.inputs.issuer, one(run.resources, T.cluster).state.oidcIssuerProfile.issuerURL);
+    });
+
+    it("an existing resource group is used, not created", async () => {
+        const run = await runProgram("dev", { ...dev, ...configMap({ "credless-aks:resourceGroup": { existingName: "rg-platform-shared" } }) });
+        assert.strictEqual(run.error, undefined, String(run.error));
+        assert.deepStrictEqual(ofType(run.resources, T.rg), []);
+        assert.strictEqual(one(run.resources, T.cluster).inputs.resourceGroupName, "rg-platform-shared");
+        assert.strictEqual(one(run.resources, T.registry).inputs.resourceGroupName, "rg-platform-shared");
+        assert.ok(run.calls.some((c) => c.token === "azure-native:resources:getResourceGroup" && c.inputs.resourceGroupName === "rg-platform-shared"));
+    });
+
+    it("without workloads the GitHub app gets no rights on the cluster", async () => {
+        const run = await runProgram("dev", { ...dev, ...configMap({ "credless-aks:workloads": [] }) });
+        assert.strictEqual(run.error, undefined, String(run.error));
+        assert.deepStrictEqual(withRole(run.resources, "Azure Kubernetes Service Cluster User Role"), []);
+        assert.deepStrictEqual(withRole(run.resources, "Azure Kubernetes Service RBAC Writer"), []);
+        assert.strictEqual(withRole(run.resources, "AcrPush").length, 1);
+    });
+});
+
 describe("stack: bad config registers nothing", function () {
     this.timeout(30000);
     const dev = readStackConfig("dev");
