@@ -27,7 +27,7 @@ function mermaidProblems(block: string): string[] {
     const edges: [string, string][] = [];
     for (const line of lines.slice(1)) {
         const node = /^ {4}(n\d+)(\["[^"]*"\]|\("[^"]*"\)|\(\["[^"]*"\]\))$/.exec(line);
-        const edge = /^ {4}(n\d+) -->\|(?:"[^"]+"|[a-z ]+)\| (n\d+)$/.exec(line);
+        const edge = /^ {4}(n\d+) (?:-->|-\.->)\|(?:"[^"]+"|[a-z ]+)\| (n\d+)$/.exec(line);
         if (node) {
             if (nodes.has(node[1])) {
                 problems.push(`node ${node[1]} defined twice`);
@@ -103,6 +103,17 @@ describe("plan: both stacks", function () {
             assert.deepStrictEqual(github.map((o) => [o.issuer, o.subject]), [[GITHUB_OIDC_ISSUER, `repo:contoso/geofencing:environment:${stack}`]]);
         });
 
+        it(`${stack}: shows that whoever may run pods in a workload's namespace can obtain its identity`, () => {
+            const plan = plans[stack];
+            const app = plan.trustMap.identities.find((i) => i.kind === "entra-application")!;
+            for (const workload of plan.trustMap.identities.filter((i) => i.kind === "managed-identity")) {
+                const via = workload.obtainedBy.filter((o) => o.kind === "pod-creator").map((o) => o.viaPrincipalId);
+                assert.ok(via.includes(app.principalId), `${workload.name} is reachable by the GitHub app's RBAC Writer role`);
+            }
+            const kubelet = plan.trustMap.identities.find((i) => i.kind === "kubelet-identity")!;
+            assert.deepStrictEqual(kubelet.obtainedBy.filter((o) => o.kind === "pod-creator"), []);
+        });
+
         it(`${stack}: names the kubelet identity's AcrPull and the deployer's cluster admin`, () => {
             const kubelet = plans[stack].trustMap.identities.find((i) => i.kind === "kubelet-identity")!;
             assert.deepStrictEqual(kubelet.grants.map((g) => g.role), ["AcrPull"]);
@@ -129,7 +140,7 @@ describe("plan: both stacks", function () {
             const blocks = [...markdown.matchAll(/```mermaid\n([\s\S]*?)\n```/g)].map((m) => m[1]);
             assert.strictEqual(blocks.length, 1);
             assert.deepStrictEqual(mermaidProblems(blocks[0]), []);
-            const edges = blocks[0].split("\n").filter((l) => l.includes("-->")).length;
+            const edges = blocks[0].split("\n").filter((l) => / (-->|-\.->)\|/.test(l)).length;
             const expected = plans[stack].trustMap.identities.reduce((n, i) => n + i.grants.length + i.obtainedBy.length, 0);
             assert.strictEqual(edges, expected);
         });

@@ -32,8 +32,12 @@ export type IdentityKind = "entra-application" | "managed-identity" | "kubelet-i
 
 /** Who can obtain an identity: a federated token issuer and subject, or a platform mechanism. */
 export interface Obtainer {
-    /** "github", "kubernetes", "aks-nodes" or "external". */
-    kind: "github" | "kubernetes" | "aks-nodes" | "external";
+    /**
+     * "github", "kubernetes", "aks-nodes", "external", or "pod-creator": an
+     * identity whose Kubernetes role lets it run pods as the service account,
+     * and so obtain the identity indirectly.
+     */
+    kind: "github" | "kubernetes" | "aks-nodes" | "external" | "pod-creator";
     /** Human label, e.g. "GitHub repo:contoso/geofencing:environment:dev". */
     label: string;
     issuer?: string;
@@ -41,7 +45,18 @@ export interface Obtainer {
     audiences?: string[];
     /** Pulumi resource name of the federated credential that creates this trust. */
     credential?: string;
+    /** For "pod-creator": the principal id of the identity that can run the pods. */
+    viaPrincipalId?: string;
 }
+
+/**
+ * Azure RBAC for Kubernetes roles that may create pods, and so run a pod as
+ * any service account of the namespaces they cover. RBAC Writer is Azure's
+ * counterpart of Kubernetes' `edit` role, of which kubernetes.io/docs/reference/access-authn-authz/rbac
+ * ("User-facing roles") says: it "allows accessing Secrets and running Pods as
+ * any ServiceAccount in the namespace". RBAC Reader (`view`) does not.
+ */
+const POD_CREATING_ROLES = ["Azure Kubernetes Service RBAC Writer", "Azure Kubernetes Service RBAC Admin", "Azure Kubernetes Service RBAC Cluster Admin"];
 
 export interface Grant {
     role: string;
@@ -195,7 +210,40 @@ export function buildTrustMap(resources: ResourceRecord[], deployerObjectId?: st
             principalType: ra.inputs.principalType,
         });
     }
+    addPodCreators(identities, resources);
     return { identities };
+}
+
+/**
+ * Whoever may create pods in a namespace can run them as any of its service
+ * accounts, and so obtain every workload identity that trusts one: an edge the
+ * federated credentials alone do not show.
+ */
+function addPodCreators(identities: TrustedIdentity[], resources: ResourceRecord[]): void {
+    const clusters = resources.filter((r) => r.type === TYPES.cluster && r.id);
+    for (const workload of identities) {
+        for (const o of workload.obtainedBy.filter((x) => x.kind === "kubernetes" && x.subject)) {
+            const [, , namespace] = o.subject!.split(":");
+            const cluster = clusters.find((c) => c.state.oidcIssuerProfile?.issuerURL === o.issuer);
+            if (!cluster) {
+                continue;
+            }
+            for (const creator of identities) {
+                const grant = creator.grants.find(
+                    (g) =>
+                        POD_CREATING_ROLES.includes(g.role) &&
+                        (eq(g.scope, cluster.id) || eq(g.scope, `${cluster.id}/namespaces/${namespace}`)),
+                );
+                if (grant && creator !== workload && !workload.obtainedBy.some((x) => x.viaPrincipalId === creator.principalId)) {
+                    workload.obtainedBy.push({
+                        kind: "pod-creator",
+                        label: `${creator.name}, which may run pods in namespace "${namespace}" (${grant.role})`,
+                        viaPrincipalId: creator.principalId,
+                    });
+                }
+            }
+        }
+    }
 }
 
 /** A label for a Mermaid node or edge in double quotes: inner quotes dropped, angle brackets escaped. */
@@ -220,6 +268,12 @@ export function trustMapMermaid(map: TrustMap): string {
     for (const identity of map.identities) {
         const idNode = node(`identity:${identity.principalId}`, identity.name, "box");
         for (const o of identity.obtainedBy) {
+            if (o.viaPrincipalId) {
+                const creator = map.identities.find((i) => i.principalId === o.viaPrincipalId)!;
+                const cNode = node(`identity:${creator.principalId}`, creator.name, "box");
+                lines.push(`    ${cNode} -.->|can run pods as| ${idNode}`);
+                continue;
+            }
             const oNode = node(`obtainer:${o.label}`, o.label, "stadium");
             lines.push(`    ${oNode} -->|${o.issuer ? "federated token" : "holds"}| ${idNode}`);
         }
