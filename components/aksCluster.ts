@@ -13,13 +13,30 @@ export const CLUSTER_TIERS = ["Free", "Standard"] as const;
 export const AUTO_UPGRADE_CHANNELS = ["patch", "stable", "rapid", "node-image"] as const;
 /** Source: learn.microsoft.com/azure/aks/auto-upgrade-node-os-image ("NodeImage, SecurityPatch, Unmanaged"; None turns updates off and is not offered). */
 export const NODE_OS_UPGRADE_CHANNELS = ["NodeImage", "SecurityPatch", "Unmanaged"] as const;
-/** Source: learn.microsoft.com/azure/aks/use-network-policies ("azure, calico, cilium"). */
+/**
+ * Source: learn.microsoft.com/azure/aks/use-network-policies ("azure, calico, cilium"). Azure Network
+ * Policy Manager ("azure") on Linux nodes is supported until September 30, 2028
+ * (MicrosoftDocs/azure-aks-docs includes/azure-network-policy-manager-linux-retirement.md; azure.microsoft.com/updates?id=500268).
+ */
 export const NETWORK_POLICIES = ["azure", "calico", "cilium"] as const;
 
 export type ClusterTier = (typeof CLUSTER_TIERS)[number];
 export type AutoUpgradeChannel = (typeof AUTO_UPGRADE_CHANNELS)[number];
 export type NodeOsUpgradeChannel = (typeof NODE_OS_UPGRADE_CHANNELS)[number];
 export type NetworkPolicy = (typeof NETWORK_POLICIES)[number];
+/** Source: the WeekDay enum of Microsoft.ContainerService maintenanceConfigurations (azure-native enums.containerservice.WeekDay). */
+export const WEEK_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
+export type WeekDay = (typeof WEEK_DAYS)[number];
+
+/**
+ * The two planned-maintenance configurations AKS reads: one for the cluster
+ * auto-upgrade channel, one for the node OS channel.
+ * Source: learn.microsoft.com/azure/aks/auto-upgrade-node-os-image ("aksManagedAutoUpgradeSchedule
+ * for the cluster autoupgrade channel and aksManagedNodeOSUpgradeSchedule for the node OS autoupgrade channel").
+ */
+const MAINTENANCE_CONFIG_NAMES = { cluster: "aksManagedAutoUpgradeSchedule", nodeOs: "aksManagedNodeOSUpgradeSchedule" } as const;
+/** The taint that keeps application pods off system nodes. Source: learn.microsoft.com/azure/aks/use-system-pools ("CriticalAddonsOnly=true:NoSchedule"). */
+const CRITICAL_ADDONS_ONLY_TAINT = "CriticalAddonsOnly=true:NoSchedule";
 
 /** managedClusters: 1 to 63 letters, digits, '_' or '-', starting and ending with a letter or digit. Source: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftcontainerservice */
 const CLUSTER_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$/;
@@ -27,26 +44,55 @@ const CLUSTER_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$/;
 const DNS_PREFIX = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,52}[A-Za-z0-9])?$/;
 
 export interface AksNodePoolArgs {
-    /** Optional. VM size of the system node pool. Defaults to "Standard_D2ds_v5". */
+    /**
+     * Optional. VM size of the system node pool. Create-only: AKS does not
+     * resize an existing pool, so changing it later fails; add a new pool and
+     * delete the old one instead. Defaults to "Standard_D2ds_v5".
+     */
     vmSize?: pulumi.Input<string>;
-    /** Optional. Node count, 1 to 1000 (learn.microsoft.com/azure/aks/quotas-skus-regions). Defaults to 1, or minCount with the autoscaler. */
+    /**
+     * Optional. Node count, 1 to 1000 (learn.microsoft.com/azure/aks/quotas-skus-regions).
+     * With the autoscaler it is only the initial count: the autoscaler owns it
+     * afterwards and the component ignores later changes to it (AKS refuses
+     * "Cannot manually scale AgentPool ... with cluster autoscaler enabled").
+     * Defaults to 1, or minCount with the autoscaler.
+     */
     count?: number;
     /** Optional. With maxCount, turns on the cluster autoscaler; minCount <= count <= maxCount. Defaults to no autoscaler. */
     minCount?: number;
     /** Optional. See minCount. */
     maxCount?: number;
-    /** Optional. Availability zones ("1", "2", "3") where the region has them. Defaults to none. */
+    /** Optional. Availability zones ("1", "2", "3") where the region has them. Create-only, like vmSize. Defaults to none. */
     availabilityZones?: string[];
+    /**
+     * Optional. Taints the system pool with CriticalAddonsOnly=true:NoSchedule so
+     * that only system pods run there. Leave it off while this is the cluster's
+     * only pool: application pods would have nowhere to run. Defaults to false.
+     */
+    criticalAddonsOnly?: boolean;
+}
+
+/** A weekly planned-maintenance window. */
+export interface AksMaintenanceWindowArgs {
+    /** Required. Day of the week: "Monday" to "Sunday". */
+    dayOfWeek: WeekDay;
+    /** Required. Start time "HH:mm", 00:00 to 23:59, in utcOffset. */
+    startTime: string;
+    /** Required. Length in hours, 4 to 24 (the maintenanceWindow.durationHours range). */
+    durationHours: number;
+    /** Optional. UTC offset "+HH:mm" or "-HH:mm". Defaults to "+00:00". */
+    utcOffset?: string;
 }
 
 export interface AksDeployerArgs {
     /** Required. Object id of the user or service principal that runs `pulumi up`. */
     objectId: pulumi.Input<string>;
     /**
-     * Optional. Its type. ARM rejects a wrong type with UnmatchedPrincipalType.
-     * Left unset, azure-native 3.28's RoleAssignment sends its own default,
-     * "User": set "ServicePrincipal" when a service principal or managed
-     * identity runs `pulumi up` (CI). Defaults to unset.
+     * Optional. Its type, taken from config when known. ARM rejects a wrong type
+     * with UnmatchedPrincipalType. Left unset, the role assignment omits the
+     * property (not azure-native's default "User") and ARM infers the type of
+     * this existing principal, so a user or a service principal both work.
+     * Defaults to unset.
      */
     principalType?: "User" | "ServicePrincipal";
 }
@@ -62,32 +108,67 @@ export interface AksClusterArgs {
     dnsPrefix?: string;
     /** Optional. "Free" (dev) or "Standard" (prod, uptime SLA). Defaults to "Free". */
     tier?: ClusterTier;
-    /** Optional. Kubernetes version such as "1.33". Defaults to AKS's default version. */
+    /**
+     * Optional. The initial Kubernetes version, such as "1.33". The auto-upgrade
+     * channel owns the version after creation: AKS upgrades the cluster, so the
+     * component ignores later changes to this value instead of sending what
+     * would look like a downgrade. Upgrade a minor version with the channel or
+     * `az aks upgrade`. Defaults to AKS's default version.
+     */
     kubernetesVersion?: pulumi.Input<string>;
     /** Optional. The system node pool. Defaults to one Standard_D2ds_v5 node. */
     nodePool?: AksNodePoolArgs;
-    /** Optional. IPv4 addresses or CIDR ranges allowed to reach the API server; include the machine that runs `pulumi up`. Defaults to none (API server open to all, Entra ID still required). */
+    /**
+     * Optional. IPv4 addresses or CIDR ranges allowed to reach the API server;
+     * include the machine that runs `pulumi up`. An empty list is sent as such,
+     * which is how AKS turns the restriction off (`az aks update
+     * --api-server-authorized-ip-ranges ""`), so removing every range clears
+     * them. Defaults to none (API server open to all, Entra ID still required).
+     */
     authorizedIpRanges?: pulumi.Input<string>[];
     /** Optional. Entra ID group object ids that become cluster admins. Defaults to none. */
     adminGroupObjectIds?: pulumi.Input<string>[];
-    /** Optional. Kubernetes auto-upgrade channel. Defaults to "patch". */
+    /**
+     * Optional. Kubernetes auto-upgrade channel. "node-image" is the legacy
+     * channel that upgrades node images only; it needs nodeOsUpgradeChannel
+     * "NodeImage" (AKS sets that and allows no other). Defaults to "patch".
+     */
     autoUpgradeChannel?: AutoUpgradeChannel;
     /** Optional. Node OS image upgrade channel. Defaults to "NodeImage". */
     nodeOsUpgradeChannel?: NodeOsUpgradeChannel;
     /**
+     * Optional. One weekly window used for both planned-maintenance
+     * configurations, aksManagedAutoUpgradeSchedule (Kubernetes upgrades) and
+     * aksManagedNodeOSUpgradeSchedule (node OS upgrades). Defaults to none
+     * (AKS upgrades at any time).
+     */
+    maintenanceWindow?: AksMaintenanceWindowArgs;
+    /**
      * Optional. Network policy engine. "cilium" runs Azure CNI Powered by Cilium
      * (networkDataplane "cilium", which networkPolicy "cilium" requires); every
-     * choice uses Azure CNI Overlay, so no subnet is needed for pods. Defaults to "cilium".
+     * choice uses Azure CNI Overlay, so no subnet is needed for pods. "azure"
+     * (Azure Network Policy Manager) is still accepted, but Microsoft ends its
+     * support on Linux nodes on September 30, 2028 and asks for a migration to
+     * Cilium; do not choose it for a new cluster. Defaults to "cilium".
      */
     networkPolicy?: NetworkPolicy;
     /**
-     * Optional. Guards the cluster against deletion twice: a CanNotDelete
-     * management lock on the cluster (stops deletes from the portal, CLI or
-     * another tool; creating it needs Owner or User Access Administrator) and
-     * Pulumi's `protect` (stops `pulumi destroy` and removal from code). To
-     * delete, set it to false and run `pulumi up` first. Defaults to false.
+     * Optional. Pulumi's `protect` on the cluster: `pulumi destroy`, or removing
+     * the cluster from code, fails until it is set to false and `pulumi up` has
+     * run. Needs no Azure permission. Defaults to false.
      */
     deletionProtection?: boolean;
+    /**
+     * Optional. A CanNotDelete management lock on the cluster, which also stops
+     * deletes from the portal, the CLI or other tools. Two caveats: creating or
+     * deleting a lock needs Microsoft.Authorization/locks/* (Owner, User Access
+     * Administrator or a custom role; Contributor is not enough), and the lock
+     * also blocks deleting role assignments at the cluster's scope and below
+     * (ScopeLocked), so removing a namespace role later fails until the lock is
+     * removed. The lock depends on the component's own cluster-scope role
+     * assignment, so `pulumi destroy` deletes the lock first. Defaults to false.
+     */
+    managementLock?: boolean;
     /** Optional. kubelogin mode of the provider's kubeconfig: "azurecli", "workloadidentity", "spn" or "msi". Defaults to "azurecli". */
     kubeloginMode?: KubeloginMode;
     /** Optional. Who gets "Azure Kubernetes Service RBAC Cluster Admin" on the cluster. Defaults to the caller of `pulumi up` (getClientConfig), type unset. */
@@ -128,11 +209,17 @@ export class AksCluster extends pulumi.ComponentResource {
         const networkPolicy = args.networkPolicy ?? "cilium";
         const kubeloginMode = args.kubeloginMode ?? "azurecli";
         const deletionProtection = args.deletionProtection ?? false;
+        const managementLock = args.managementLock ?? false;
         const timeoutSeconds = args.rbacPropagationTimeoutSeconds ?? 600;
         const pool = args.nodePool ?? {};
         const autoscale = pool.minCount !== undefined || pool.maxCount !== undefined;
         const count = pool.count ?? pool.minCount ?? 1;
         this.validate(name, args, { clusterName, dnsPrefix, tier, autoUpgradeChannel, nodeOsUpgradeChannel, networkPolicy, kubeloginMode, count, timeoutSeconds });
+
+        // The auto-upgrade channel owns the version after creation; with the
+        // autoscaler, so does the autoscaler own the count of the inline pool.
+        // Property paths: pulumi.com/docs/iac/concepts/miscellaneous/property-paths ("root.array[0].nested").
+        const ignoreChanges = ["kubernetesVersion", ...(autoscale ? ["agentPoolProfiles[0].count"] : [])];
 
         const cluster = new containerservice.ManagedCluster(
             `${name}-cluster`,
@@ -143,6 +230,9 @@ export class AksCluster extends pulumi.ComponentResource {
                 dnsPrefix,
                 kubernetesVersion: args.kubernetesVersion,
                 sku: { name: "Base", tier },
+                // Explicit rather than the API default. Source: azure-native enums.containerservice.KubernetesSupportPlan
+                // ("If unspecified, the default is 'KubernetesOfficial'").
+                supportPlan: "KubernetesOfficial",
                 identity: { type: "SystemAssigned" },
                 enableRBAC: true,
                 aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: args.adminGroupObjectIds },
@@ -156,8 +246,7 @@ export class AksCluster extends pulumi.ComponentResource {
                     networkDataplane: networkPolicy === "cilium" ? "cilium" : "azure",
                     networkPolicy,
                 },
-                apiServerAccessProfile:
-                    args.authorizedIpRanges && args.authorizedIpRanges.length > 0 ? { authorizedIPRanges: args.authorizedIpRanges } : undefined,
+                apiServerAccessProfile: { authorizedIPRanges: args.authorizedIpRanges ?? [] },
                 agentPoolProfiles: [
                     {
                         name: "system",
@@ -170,24 +259,33 @@ export class AksCluster extends pulumi.ComponentResource {
                         minCount: pool.minCount,
                         maxCount: pool.maxCount,
                         availabilityZones: pool.availabilityZones,
+                        nodeTaints: pool.criticalAddonsOnly ? [CRITICAL_ADDONS_ONLY_TAINT] : undefined,
                     },
                 ],
                 tags: args.tags,
             },
-            { parent: this, protect: deletionProtection },
+            { parent: this, protect: deletionProtection, ignoreChanges },
         );
 
-        if (deletionProtection) {
-            new authorization.ManagementLockByScope(
-                `${name}-lock`,
-                {
-                    scope: cluster.id,
-                    lockName: "credless-aks-cannot-delete",
-                    level: "CanNotDelete",
-                    notes: "Deletion protection from credless-aks: set deletionProtection to false and run pulumi up before deleting.",
-                },
-                { parent: this },
-            );
+        const window = args.maintenanceWindow;
+        if (window) {
+            for (const [key, configName] of Object.entries(MAINTENANCE_CONFIG_NAMES)) {
+                new containerservice.MaintenanceConfiguration(
+                    `${name}-maintenance-${key}`,
+                    {
+                        resourceGroupName: args.resourceGroupName,
+                        resourceName: cluster.name,
+                        configName,
+                        maintenanceWindow: {
+                            schedule: { weekly: { dayOfWeek: window.dayOfWeek, intervalWeeks: 1 } },
+                            startTime: window.startTime,
+                            durationHours: window.durationHours,
+                            utcOffset: window.utcOffset ?? "+00:00",
+                        },
+                    },
+                    { parent: this },
+                );
+            }
         }
 
         const deployerId = args.deployer?.objectId ?? authorization.getClientConfigOutput({ parent: this }).objectId;
@@ -202,6 +300,20 @@ export class AksCluster extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+
+        if (managementLock) {
+            new authorization.ManagementLockByScope(
+                `${name}-lock`,
+                {
+                    scope: cluster.id,
+                    lockName: "credless-aks-cannot-delete",
+                    level: "CanNotDelete",
+                    notes: "credless-aks managementLock: set managementLock to false and run pulumi up before deleting the cluster or its role assignments.",
+                },
+                // Created after, and so deleted before, the role assignment at the cluster's scope.
+                { parent: this, dependsOn: [deployerAdmin] },
+            );
+        }
 
         const credentials = containerservice.listManagedClusterUserCredentialsOutput(
             { resourceGroupName: args.resourceGroupName, resourceName: cluster.name },
@@ -287,6 +399,13 @@ export class AksCluster extends pulumi.ComponentResource {
         oneOf("nodeOsUpgradeChannel", v.nodeOsUpgradeChannel, NODE_OS_UPGRADE_CHANNELS);
         oneOf("networkPolicy", v.networkPolicy, NETWORK_POLICIES);
         oneOf("kubeloginMode", v.kubeloginMode, KUBELOGIN_MODES);
+        if (v.autoUpgradeChannel === "node-image" && v.nodeOsUpgradeChannel !== "NodeImage") {
+            // learn.microsoft.com/azure/aks/auto-upgrade-node-os-image, known limitations: the node-image
+            // channel sets the node OS channel to NodeImage, and it cannot be changed while node-image is set.
+            problems.push(
+                `autoUpgradeChannel is "node-image": needs nodeOsUpgradeChannel "NodeImage", which AKS sets with it and allows no other (the nodeOsUpgradeChannel is "${v.nodeOsUpgradeChannel}")`,
+            );
+        }
         const pool = args.nodePool ?? {};
         for (const [key, value] of [["count", v.count], ["minCount", pool.minCount], ["maxCount", pool.maxCount]] as const) {
             if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 1000)) {
@@ -317,6 +436,19 @@ export class AksCluster extends pulumi.ComponentResource {
         });
         if (args.deployer?.principalType !== undefined) {
             oneOf("deployer.principalType", args.deployer.principalType, ["User", "ServicePrincipal"]);
+        }
+        const window = args.maintenanceWindow;
+        if (window) {
+            oneOf("maintenanceWindow.dayOfWeek", window.dayOfWeek, WEEK_DAYS);
+            if (!/^(?:[01]\d|2[0-3]):[0-5]\d$/.test(window.startTime)) {
+                problems.push(`maintenanceWindow.startTime is "${window.startTime}": must be "HH:mm" from 00:00 to 23:59`);
+            }
+            if (!Number.isInteger(window.durationHours) || window.durationHours < 4 || window.durationHours > 24) {
+                problems.push(`maintenanceWindow.durationHours is ${window.durationHours}: must be a whole number from 4 to 24`);
+            }
+            if (window.utcOffset !== undefined && !/^[+-](?:0\d|1[0-4]):[0-5]\d$/.test(window.utcOffset)) {
+                problems.push(`maintenanceWindow.utcOffset is "${window.utcOffset}": must be "+HH:mm" or "-HH:mm", such as "+02:00"`);
+            }
         }
         if (!Number.isInteger(v.timeoutSeconds) || v.timeoutSeconds < 0 || v.timeoutSeconds > 3600) {
             problems.push(`rbacPropagationTimeoutSeconds is ${v.timeoutSeconds}: must be a whole number from 0 to 3600`);

@@ -42,11 +42,20 @@ export interface ContainerRegistryArgs {
     sku?: RegistrySku;
     /** Optional. Days an untagged manifest is kept before it is purged, 0 to 365; Premium only. Defaults to 7 on Premium. */
     retentionDays?: number;
-    /** Optional. Zone redundancy; Premium only, and only in regions with availability zones. Defaults to true on Premium. */
+    /**
+     * Optional. Sets zoneRedundancy "Enabled"; Premium only, and creating such a
+     * registry fails in a region without availability zones. Rarely needed: ACR
+     * makes every registry in a region with availability zones zone-redundant by
+     * default, on every SKU, even while the property reads "Disabled"
+     * (learn.microsoft.com/azure/container-registry/zone-redundancy). Defaults to false.
+     */
     zoneRedundancy?: boolean;
     /**
      * Optional. Whether the registry's public endpoint is reachable (GitHub-hosted
-     * runners push through it; Entra ID is still required). Defaults to true.
+     * runners push through it; Entra ID is still required). false needs sku
+     * "Premium": private endpoints and network restrictions are Premium features
+     * (learn.microsoft.com/azure/container-registry/container-registry-skus), and
+     * ARM refuses to disable public access on Basic and Standard. Defaults to true.
      */
     publicNetworkAccess?: boolean;
     /**
@@ -93,7 +102,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
         const premium = sku === "Premium";
         const publicNetworkAccess = args.publicNetworkAccess ?? true;
         const allowExports = args.allowExports ?? !(premium && !publicNetworkAccess);
-        const zoneRedundancy = args.zoneRedundancy ?? premium;
+        const zoneRedundancy = args.zoneRedundancy ?? false;
         const retentionDays = args.retentionDays ?? 7;
         this.roles = DATA_ROLES[args.abacRepositoryPermissions ? "abac" : "rbac"];
 
@@ -112,6 +121,9 @@ export class ContainerRegistry extends pulumi.ComponentResource {
         }
         if (args.zoneRedundancy === true && !premium) {
             problems.push(`zoneRedundancy is true: needs sku "Premium" (the sku is "${sku}")`);
+        }
+        if (!publicNetworkAccess && !premium) {
+            problems.push(`publicNetworkAccess is false: needs sku "Premium" (the sku is "${sku}")`);
         }
         if (!allowExports && !(premium && !publicNetworkAccess)) {
             problems.push(

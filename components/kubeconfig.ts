@@ -3,9 +3,13 @@ import { parse, stringify } from "yaml";
 /**
  * kubelogin's non-interactive login modes, the ones a `pulumi up` can use
  * without a person at the keyboard. Source: azure.github.io/kubelogin/concepts/login-modes.html.
- * - azurecli: the token of the current `az login` session (a laptop, or CI after azure/login with OIDC).
+ * - azurecli: the token of the current `az login` session: a laptop, or CI after azure/login with
+ *   OIDC, which is what this project's workflows use (they fetch the AKS token right after login,
+ *   while the GitHub assertion is still valid; github.com/Azure/login/issues/180).
  * - workloadidentity: a federated token read at run time from AZURE_FEDERATED_TOKEN_FILE, with
- *   AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_AUTHORITY_HOST; no secret anywhere. The recommended CI mode.
+ *   AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_AUTHORITY_HOST; no secret anywhere. Made for pods with
+ *   AKS workload identity, where the webhook provides that file; a GitHub runner has none unless a
+ *   step writes the runner's OIDC token to a file and sets the variables.
  * - spn: a service principal whose id and credential kubelogin reads at run time from
  *   AAD_SERVICE_PRINCIPAL_CLIENT_ID / AZURE_CLIENT_ID and AAD_SERVICE_PRINCIPAL_CLIENT_SECRET /
  *   AZURE_CLIENT_SECRET (or a certificate path); nothing is written into the kubeconfig.

@@ -24,13 +24,37 @@ export function accessAllowed(response: unknown): boolean {
     return typeof status === "object" && status !== null && (status as { allowed?: unknown }).allowed === true;
 }
 
-/** One check: runs the kubeconfig's exec plugin for a token and asks the API server. */
-async function checkAccess(kubeconfig: string): Promise<boolean> {
+/** Milliseconds between two checks. */
+const POLL_INTERVAL_MS = 10_000;
+/** The shortest time one step of a check is given, so that a nearly spent deadline never turns into "no limit" (0). */
+const MIN_STEP_MS = 1_000;
+
+/**
+ * Whether a failed check cannot succeed by asking again: kubelogin is not
+ * installed (ENOENT from execFile), Entra ID refused the login (an AADSTS error
+ * code in kubelogin's output, learn.microsoft.com/entra/identity-platform/reference-error-codes),
+ * or the API server rejected the token itself (HTTP 401: not authenticated,
+ * which RBAC propagation does not change; a missing role shows as allowed: false).
+ */
+export function isPermanentFailure(error: { code?: unknown; message: string }): boolean {
+    return error.code === "ENOENT" || /\bAADSTS\d+/.test(error.message) || /^HTTP 401\b/.test(error.message);
+}
+
+/** Milliseconds left until `deadline`, at least MIN_STEP_MS. */
+function stepBudget(deadline: number): number {
+    return Math.max(MIN_STEP_MS, deadline - Date.now());
+}
+
+/**
+ * One check: runs the kubeconfig's exec plugin for a token and asks the API
+ * server, both cut off at `deadline` (epoch milliseconds).
+ */
+async function checkAccess(kubeconfig: string, deadline: number): Promise<boolean> {
     const { execFile } = await import("child_process");
     const https = await import("https");
     const access = kubeconfigAccess(kubeconfig);
     const stdout = await new Promise<string>((resolve, reject) => {
-        execFile(access.command, access.args, { env: { ...process.env, ...access.env }, timeout: 120_000 }, (err, out) =>
+        execFile(access.command, access.args, { env: { ...process.env, ...access.env }, timeout: stepBudget(deadline) }, (err, out) =>
             err ? reject(err) : resolve(out),
         );
     });
@@ -46,7 +70,6 @@ async function checkAccess(kubeconfig: string): Promise<boolean> {
                 method: "POST",
                 ca: access.certificateAuthorityData ? Buffer.from(access.certificateAuthorityData, "base64") : undefined,
                 headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) },
-                timeout: 30_000,
             },
             (res) => {
                 let data = "";
@@ -54,7 +77,8 @@ async function checkAccess(kubeconfig: string): Promise<boolean> {
                 res.on("end", () => (res.statusCode === 201 || res.statusCode === 200 ? resolve(data) : reject(new Error(`HTTP ${res.statusCode}: ${data}`))));
             },
         );
-        req.on("timeout", () => req.destroy(new Error("request timed out")));
+        const timer = setTimeout(() => req.destroy(new Error("request timed out")), stepBudget(deadline));
+        req.on("close", () => clearTimeout(timer));
         req.on("error", reject);
         req.end(body);
     });
@@ -73,20 +97,27 @@ const provider: pulumi.dynamic.ResourceProvider = {
         let last = "not allowed yet";
         for (;;) {
             try {
-                if (await checkAccess(inputs.kubeconfig)) {
+                if (await checkAccess(inputs.kubeconfig, deadline)) {
                     return { id: inputs.roleAssignmentId, outs: { roleAssignmentId: inputs.roleAssignmentId, timeoutSeconds: inputs.timeoutSeconds } };
                 }
                 last = "not allowed yet";
             } catch (e) {
-                last = (e as Error).message;
+                const error = e as NodeJS.ErrnoException;
+                if (isPermanentFailure(error)) {
+                    throw new Error(
+                        `cannot check whether the deployer may create namespaces on the cluster, and waiting will not help: ${error.message}`,
+                    );
+                }
+                last = error.message;
             }
-            if (Date.now() >= deadline) {
+            const left = deadline - Date.now();
+            if (left <= 0) {
                 throw new Error(
                     `the deployer still may not create namespaces on the cluster ${inputs.timeoutSeconds}s after its role assignment ` +
                         `${inputs.roleAssignmentId} was created (last answer: ${last}); run \`pulumi up\` again once Azure RBAC has propagated`,
                 );
             }
-            await new Promise((resolve) => setTimeout(resolve, 10_000));
+            await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_INTERVAL_MS, left)));
         }
     },
     async diff(_id: pulumi.ID, olds: WaitInputs, news: WaitInputs) {
@@ -109,8 +140,11 @@ export interface RbacPropagationWaitArgs {
  * namespaces: Azure RBAC for Kubernetes authorization can take up to five
  * minutes to honour a new role assignment (learn.microsoft.com/azure/aks/manage-azure-rbac,
  * "New role assignments can take up to five minutes to propagate"). Asks
- * every 10 seconds, so an already propagated assignment costs one request.
- * Needs kubelogin on PATH, like the Kubernetes provider itself.
+ * every 10 seconds, so an already propagated assignment costs one request;
+ * each check is cut off at the deadline, so the wait ends at most about a
+ * second after the timeout. Fails at once when waiting cannot help (kubelogin
+ * missing, an AADSTS login error, HTTP 401). Needs kubelogin on PATH, like the
+ * Kubernetes provider itself.
  */
 export class RbacPropagationWait extends pulumi.dynamic.Resource {
     constructor(name: string, args: RbacPropagationWaitArgs, opts: pulumi.CustomResourceOptions) {

@@ -13,6 +13,8 @@ export const BUILT_IN_ROLES = {
     Contributor: "b24988ac-6180-42a0-ab88-20f7382dd24c",
     Reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
     "User Access Administrator": "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+    /** Assigns roles (Microsoft.Authorization/roleAssignments/write and delete); a condition may limit which. */
+    "Role Based Access Control Administrator": "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
     AcrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
     AcrPush: "8311e382-0749-4cb8-b61a-304f252e45ec",
     /** For registries in "RBAC Registry + ABAC Repository Permissions" mode, where AcrPull is not honored. */
@@ -20,6 +22,10 @@ export const BUILT_IN_ROLES = {
     /** For registries in "RBAC Registry + ABAC Repository Permissions" mode, where AcrPush is not honored. */
     "Container Registry Repository Writer": "2a1e307c-b015-4ebd-883e-5b7698a07328",
     "Azure Kubernetes Service Cluster User Role": "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
+    /** Lists the cluster admin credential: with local accounts, a kubeconfig that bypasses Entra ID. */
+    "Azure Kubernetes Service Cluster Admin Role": "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8",
+    /** Read and write access to the ManagedCluster resource itself (Microsoft.ContainerService/managedClusters/*). */
+    "Azure Kubernetes Service Contributor Role": "ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8",
     "Azure Kubernetes Service RBAC Cluster Admin": "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
     "Azure Kubernetes Service RBAC Admin": "3498e952-d568-435e-9b2c-8d77e338d7f7",
     "Azure Kubernetes Service RBAC Writer": "a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb",
@@ -31,11 +37,20 @@ export const BUILT_IN_ROLES = {
 
 export type BuiltInRoleName = keyof typeof BUILT_IN_ROLES;
 
-/** Roles this project never grants: they hand out control of the scope itself. */
+/**
+ * Roles this project never grants: they hand out control of the scope itself
+ * (Owner, Contributor), the right to grant roles (User Access Administrator,
+ * Role Based Access Control Administrator), or control of a cluster outside
+ * Azure RBAC for Kubernetes (Cluster Admin Role: the admin kubeconfig;
+ * Contributor Role: the cluster's own settings, local accounts included).
+ */
 export const PRIVILEGED_ROLE_IDS: readonly string[] = [
     BUILT_IN_ROLES.Owner,
     BUILT_IN_ROLES.Contributor,
     BUILT_IN_ROLES["User Access Administrator"],
+    BUILT_IN_ROLES["Role Based Access Control Administrator"],
+    BUILT_IN_ROLES["Azure Kubernetes Service Cluster Admin Role"],
+    BUILT_IN_ROLES["Azure Kubernetes Service Contributor Role"],
 ];
 
 /**
@@ -114,9 +129,13 @@ export interface RoleAssignmentSpec {
     /** Required. Object id of the principal (for a managed identity or app: its service principal's object id). */
     principalId: pulumi.Input<string>;
     /**
-     * Optional. Set it whenever known: without it, an assignment to a principal
-     * created seconds earlier can fail with PrincipalNotFound while Entra ID
-     * replicates. Leave it unset only for an existing principal of unknown type.
+     * Optional. Set it whenever known, and always for a principal created in the
+     * same deployment: without it, an assignment to a principal created seconds
+     * earlier can fail with PrincipalNotFound while Entra ID replicates
+     * (learn.microsoft.com/azure/role-based-access-control/role-assignments-template#new-service-principal).
+     * Left unset, the property is omitted from the request and ARM looks up the
+     * type of the (existing) principal itself; assignRole makes sure azure-native's
+     * own default, "User", is not sent instead. Defaults to unset.
      */
     principalType?: pulumi.Input<PrincipalType>;
     /** Optional. Shown in the portal. Defaults to none. */
@@ -135,12 +154,19 @@ export function assignRole(
 ): authorization.RoleAssignment {
     const roleId = resolveRoleId(spec.roleDefinitionIdOrName);
     const scopeOutput = pulumi.output(scope);
+    // azure-native 3.28's RoleAssignment replaces a missing principalType with
+    // "User" (authorization/roleAssignment.js: `args?.principalType ?? "User"`,
+    // the spec's default; github.com/Azure/azure-rest-api-specs/issues/21664), and a
+    // service principal then fails with UnmatchedPrincipalType. An Output is never
+    // nullish, so `??` keeps it; when it resolves to undefined the property is
+    // left out of the request and ARM infers the type.
+    const principalType = pulumi.output(spec.principalType) as pulumi.Output<PrincipalType>;
     return new authorization.RoleAssignment(
         name,
         {
             scope: scopeOutput,
             principalId: spec.principalId,
-            principalType: spec.principalType,
+            principalType,
             roleDefinitionId: scopeOutput.apply((s) => roleDefinitionResourceId(s, roleId)),
             roleAssignmentName: pulumi
                 .all([scopeOutput, spec.principalId])

@@ -121,9 +121,13 @@ export function guidRule(value: string): string | undefined {
     return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) ? undefined : "must be a GUID";
 }
 
-/** An IPv4 address or CIDR range, as AKS accepts in apiServerAccessProfile.authorizedIPRanges. */
+/**
+ * An IPv4 address or CIDR range, as AKS accepts in apiServerAccessProfile.authorizedIPRanges:
+ * dotted decimal octets 0 to 255 and a prefix 0 to 32, without leading zeros
+ * (which some parsers read as octal, "010" being 8).
+ */
 export function ipv4CidrRule(value: string): string | undefined {
-    const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(value);
+    const match = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})(?:\/(0|[1-9]\d?))?$/.exec(value);
     if (!match || match.slice(1, 5).some((octet) => Number(octet) > 255) || (match[5] !== undefined && Number(match[5]) > 32)) {
         return "must be an IPv4 address or CIDR range such as 203.0.113.0/24";
     }

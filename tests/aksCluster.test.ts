@@ -9,6 +9,7 @@ import { FAKE, fakeIssuerUrl, fakeKubeletObjectId, one, ofType, Recorded, runUnd
 const CLUSTER = "azure-native:containerservice:ManagedCluster";
 const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
 const LOCK = "azure-native:authorization:ManagementLockByScope";
+const MAINTENANCE = "azure-native:containerservice:MaintenanceConfiguration";
 const K8S_PROVIDER = "pulumi:providers:kubernetes";
 
 async function run(args: Partial<AksClusterArgs> = {}) {
@@ -76,9 +77,19 @@ describe("AksCluster: secure defaults reach the provider", () => {
             count: 1,
             enableAutoScaling: false,
         });
-        assert.strictEqual(inputs.apiServerAccessProfile, undefined);
+        assert.deepStrictEqual(inputs.apiServerAccessProfile, { authorizedIPRanges: [] }, "an empty list, so removing every range clears them");
+        assert.strictEqual(inputs.supportPlan, "KubernetesOfficial");
         assert.strictEqual(inputs.resourceName, "aks-dev");
         assert.strictEqual(inputs.dnsPrefix, "aks-dev");
+    });
+
+    it("accepts the node-image channel with its NodeImage node OS channel", async () => {
+        const inputs = clusterOf((await run({ autoUpgradeChannel: "node-image" })).resources).inputs;
+        assert.deepStrictEqual(inputs.autoUpgradeProfile, { upgradeChannel: "node-image", nodeOSUpgradeChannel: "NodeImage" });
+    });
+
+    it("sends authorized ranges as given, and an empty list as an empty list", async () => {
+        assert.deepStrictEqual(clusterOf((await run({ authorizedIpRanges: [] })).resources).inputs.apiServerAccessProfile, { authorizedIPRanges: [] });
     });
 
     it("keeps the Azure dataplane for the azure and calico engines", async () => {
@@ -119,21 +130,79 @@ describe("AksCluster: secure defaults reach the provider", () => {
     });
 });
 
-describe("AksCluster: deletion protection", () => {
-    it("is off by default: no lock, not protected", async () => {
+describe("AksCluster: deletion protection and management lock", () => {
+    it("are off by default: no lock, not protected", async () => {
         const { resources } = await run();
         assert.strictEqual(ofType(resources, LOCK).length, 0);
         assert.strictEqual(clusterOf(resources).protect, false);
     });
 
-    it("adds a CanNotDelete lock scoped to the cluster and Pulumi protect", async () => {
+    it("deletionProtection is Pulumi protect on the cluster alone, with no lock (which the CI identity could not create)", async () => {
         const { resources } = await run({ deletionProtection: true });
+        assert.strictEqual(clusterOf(resources).protect, true);
+        assert.strictEqual(ofType(resources, LOCK).length, 0);
+    });
+
+    it("managementLock adds a CanNotDelete lock on the cluster that depends on the cluster-scope role assignment", async () => {
+        const { resources } = await run({ managementLock: true });
         const cluster = clusterOf(resources);
         const lock = one(resources, LOCK);
-        assert.strictEqual(cluster.protect, true);
+        assert.strictEqual(cluster.protect, false);
         assert.strictEqual(lock.inputs.level, "CanNotDelete");
         assert.strictEqual(lock.inputs.scope, cluster.id);
         assert.strictEqual(lock.parent, one(resources, "credless-aks:aks:AksCluster").urn);
+        const grants = ofType(resources, ROLE_ASSIGNMENT).filter((g) => g.inputs.scope === cluster.id);
+        assert.ok(grants.length > 0);
+        for (const grant of grants) {
+            assert.ok(lock.dependencies.includes(grant.urn), `the lock waits for ${grant.name}, so destroy deletes the lock first`);
+        }
+    });
+});
+
+describe("AksCluster: what the cluster's channels and autoscaler own after creation", () => {
+    it("ignores later changes to kubernetesVersion, always (the upgrade channel moves it)", async () => {
+        assert.deepStrictEqual(clusterOf((await run({ kubernetesVersion: "1.33" })).resources).ignoreChanges, ["kubernetesVersion"]);
+        assert.deepStrictEqual(clusterOf((await run()).resources).ignoreChanges, ["kubernetesVersion"]);
+    });
+
+    it("ignores the inline pool's count when the autoscaler is on", async () => {
+        const cluster = clusterOf((await run({ nodePool: { minCount: 2, maxCount: 5 } })).resources);
+        assert.deepStrictEqual(cluster.ignoreChanges, ["kubernetesVersion", "agentPoolProfiles[0].count"]);
+        assert.strictEqual(cluster.inputs.agentPoolProfiles[0].count, 2, "the initial count is still sent on create");
+    });
+
+    it("keeps managing the count without the autoscaler", async () => {
+        assert.ok(!clusterOf((await run({ nodePool: { count: 3 } })).resources).ignoreChanges.includes("agentPoolProfiles[0].count"));
+    });
+});
+
+describe("AksCluster: system pool taint and maintenance windows", () => {
+    it("taints the system pool CriticalAddonsOnly only when asked", async () => {
+        assert.strictEqual(clusterOf((await run()).resources).inputs.agentPoolProfiles[0].nodeTaints, undefined);
+        const tainted = clusterOf((await run({ nodePool: { criticalAddonsOnly: true } })).resources).inputs.agentPoolProfiles[0];
+        assert.deepStrictEqual(tainted.nodeTaints, ["CriticalAddonsOnly=true:NoSchedule"]);
+    });
+
+    it("creates no maintenance configuration by default", async () => {
+        assert.strictEqual(ofType((await run()).resources, MAINTENANCE).length, 0);
+    });
+
+    it("applies one weekly window to both AKS-managed schedules of the cluster", async () => {
+        const { resources } = await run({ maintenanceWindow: { dayOfWeek: "Sunday", startTime: "02:00", durationHours: 4 } });
+        const cluster = clusterOf(resources);
+        const configs = ofType(resources, MAINTENANCE);
+        assert.deepStrictEqual(configs.map((c) => c.inputs.configName).sort(), ["aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"]);
+        for (const config of configs) {
+            assert.strictEqual(config.inputs.resourceName, "aks-dev");
+            assert.ok(config.propertyDependencies.resourceName.includes(cluster.urn));
+            assert.strictEqual(config.inputs.resourceGroupName, "rg-dev");
+            assert.deepStrictEqual(config.inputs.maintenanceWindow, {
+                schedule: { weekly: { dayOfWeek: "Sunday", intervalWeeks: 1 } },
+                startTime: "02:00",
+                durationHours: 4,
+                utcOffset: "+00:00",
+            });
+        }
     });
 });
 
@@ -144,8 +213,8 @@ describe("AksCluster: the deployer's access", () => {
         const grant = one(resources, ROLE_ASSIGNMENT);
         assert.ok(calls.some((c) => c.token === "azure-native:authorization:getClientConfig"));
         assert.strictEqual(grant.inputs.principalId, FAKE.deployerObjectId);
-        // Left unset, azure-native 3.28's RoleAssignment sends its default "User" (authorization/roleAssignment.js).
-        assert.strictEqual(grant.inputs.principalType, "User");
+        // Left unset, the type is omitted (not azure-native's default "User") so that ARM infers it.
+        assert.ok(!("principalType" in grant.inputs), JSON.stringify(grant.inputs));
         assert.strictEqual(grant.inputs.scope, cluster.id);
         assert.strictEqual(
             grant.inputs.roleDefinitionId,
@@ -237,6 +306,20 @@ describe("AksCluster: bad arguments", () => {
         ["admin group", { adminGroupObjectIds: ["admins"] }, `adminGroupObjectIds[0] is "admins": must be a GUID`],
         ["deployer type", { deployer: { objectId: FAKE.deployerObjectId, principalType: "Group" as "User" } }, `deployer.principalType is "Group": must be one of User, ServicePrincipal`],
         ["wait timeout", { rbacPropagationTimeoutSeconds: -1 }, "rbacPropagationTimeoutSeconds is -1: must be a whole number from 0 to 3600"],
+        [
+            "node OS channel with the node-image channel",
+            { autoUpgradeChannel: "node-image", nodeOsUpgradeChannel: "SecurityPatch" },
+            `autoUpgradeChannel is "node-image": needs nodeOsUpgradeChannel "NodeImage", which AKS sets with it and allows no other (the nodeOsUpgradeChannel is "SecurityPatch")`,
+        ],
+        ["maintenance day", { maintenanceWindow: { dayOfWeek: "Sun" as "Sunday", startTime: "02:00", durationHours: 4 } }, `maintenanceWindow.dayOfWeek is "Sun": must be one of Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday`],
+        ["maintenance start", { maintenanceWindow: { dayOfWeek: "Sunday", startTime: "24:00", durationHours: 4 } }, `maintenanceWindow.startTime is "24:00": must be "HH:mm" from 00:00 to 23:59`],
+        ["maintenance duration", { maintenanceWindow: { dayOfWeek: "Sunday", startTime: "02:00", durationHours: 3 } }, "maintenanceWindow.durationHours is 3: must be a whole number from 4 to 24"],
+        [
+            "maintenance offset",
+            { maintenanceWindow: { dayOfWeek: "Sunday", startTime: "02:00", durationHours: 4, utcOffset: "2:00" } },
+            `maintenanceWindow.utcOffset is "2:00": must be "+HH:mm" or "-HH:mm", such as "+02:00"`,
+        ],
+        ["authorized range with a leading zero", { authorizedIpRanges: ["010.0.0.0/8"] }, `authorizedIpRanges[0] is "010.0.0.0/8": must be an IPv4 address or CIDR range such as 203.0.113.0/24`],
     ];
     for (const [label, args, message] of cases) {
         it(`rejects a bad ${label}`, async () => {

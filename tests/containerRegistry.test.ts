@@ -46,10 +46,10 @@ describe("ContainerRegistry: secure defaults reach the provider", () => {
         assert.strictEqual(registry.inputs.policies, undefined);
     });
 
-    it("on Premium keeps untagged manifests 7 days and turns zone redundancy on; exports stay allowed while the public endpoint is open", async () => {
+    it("on Premium keeps untagged manifests 7 days and leaves zone redundancy to ACR's default; exports stay allowed while the public endpoint is open", async () => {
         const registry = one((await run({ sku: "Premium" })).resources, REGISTRY);
         assert.deepStrictEqual(registry.inputs.sku, { name: "Premium" });
-        assert.strictEqual(registry.inputs.zoneRedundancy, "Enabled");
+        assert.strictEqual(registry.inputs.zoneRedundancy, "Disabled");
         assert.deepStrictEqual(registry.inputs.policies.retentionPolicy, { status: "enabled", days: 7 });
         assert.deepStrictEqual(registry.inputs.policies.exportPolicy, { status: "enabled" });
     });
@@ -60,6 +60,10 @@ describe("ContainerRegistry: secure defaults reach the provider", () => {
         assert.strictEqual(registry.inputs.zoneRedundancy, "Disabled");
         assert.deepStrictEqual(registry.inputs.policies.retentionPolicy, { status: "enabled", days: 30 });
         assert.deepStrictEqual(registry.inputs.policies.exportPolicy, { status: "disabled" });
+    });
+
+    it("turns zone redundancy on when asked, on Premium", async () => {
+        assert.strictEqual(one((await run({ sku: "Premium", zoneRedundancy: true })).resources, REGISTRY).inputs.zoneRedundancy, "Enabled");
     });
 
     it("outputs the registry's name, id and login server", async () => {
@@ -179,6 +183,8 @@ describe("ContainerRegistry: bad arguments", () => {
         ["retention out of range", { sku: "Premium", retentionDays: 366 }, "retentionDays is 366: must be a whole number from 0 to 365"],
         ["retention on Basic", { retentionDays: 7 }, `retentionDays is 7: needs sku "Premium"; retention policies exist only there (the sku is "Basic")`],
         ["zone redundancy on Standard", { sku: "Standard", zoneRedundancy: true }, `zoneRedundancy is true: needs sku "Premium" (the sku is "Standard")`],
+        ["public access disabled on Basic", { publicNetworkAccess: false }, `publicNetworkAccess is false: needs sku "Premium" (the sku is "Basic")`],
+        ["public access disabled on Standard", { sku: "Standard", publicNetworkAccess: false }, `publicNetworkAccess is false: needs sku "Premium" (the sku is "Standard")`],
         [
             "exports disabled with public access",
             { sku: "Premium", allowExports: false },

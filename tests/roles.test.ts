@@ -1,8 +1,11 @@
 import * as assert from "assert";
 import fc from "fast-check";
+import { one, runUnderMocks } from "./harness";
 import {
+    assignRole,
     BUILT_IN_ROLES,
     BuiltInRoleName,
+    PRIVILEGED_ROLE_IDS,
     resolveRoleId,
     roleAssignmentName,
     roleDefinitionResourceId,
@@ -33,6 +36,42 @@ describe("roles: BUILT_IN_ROLES", () => {
         assert.strictEqual(BUILT_IN_ROLES["Container Registry Repository Writer"], "2a1e307c-b015-4ebd-883e-5b7698a07328");
         assert.strictEqual(BUILT_IN_ROLES["Azure Kubernetes Service RBAC Cluster Admin"], "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b");
         assert.strictEqual(BUILT_IN_ROLES["Storage Blob Data Contributor"], "ba92f5b4-2d11-453d-a403-e96b0029c9fe");
+        assert.strictEqual(BUILT_IN_ROLES["Role Based Access Control Administrator"], "f58310d9-a9f6-439a-9e8d-f62e7b41a168");
+        assert.strictEqual(BUILT_IN_ROLES["Azure Kubernetes Service Cluster Admin Role"], "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8");
+        assert.strictEqual(BUILT_IN_ROLES["Azure Kubernetes Service Contributor Role"], "ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8");
+    });
+
+    it("counts every role that grants roles or bypasses Azure RBAC for Kubernetes as privileged", () => {
+        const privileged: BuiltInRoleName[] = [
+            "Owner",
+            "Contributor",
+            "User Access Administrator",
+            "Role Based Access Control Administrator",
+            "Azure Kubernetes Service Cluster Admin Role",
+            "Azure Kubernetes Service Contributor Role",
+        ];
+        assert.deepStrictEqual([...PRIVILEGED_ROLE_IDS].sort(), privileged.map((name) => BUILT_IN_ROLES[name]).sort());
+    });
+});
+
+describe("roles: assignRole's principal type", () => {
+    const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
+    const principalId = "3f2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d";
+    const grant = async (principalType?: "ServicePrincipal") =>
+        one(
+            (await runUnderMocks(() => assignRole("grant", SCOPE, { roleDefinitionIdOrName: "AcrPull", principalId, principalType }, {}))).resources,
+            ROLE_ASSIGNMENT,
+        );
+
+    it("leaves principalType out of the request when unset, so azure-native's default \"User\" is not sent and ARM infers it", async () => {
+        const inputs = (await grant()).inputs;
+        assert.strictEqual(inputs.principalType, undefined);
+        assert.ok(!("principalType" in inputs), JSON.stringify(inputs));
+        assert.strictEqual(inputs.principalId, principalId);
+    });
+
+    it("sends the principal type when given", async () => {
+        assert.strictEqual((await grant("ServicePrincipal")).inputs.principalType, "ServicePrincipal");
     });
 });
 

@@ -174,11 +174,11 @@ describe("stack: both environments under mocks", function () {
         });
     }
 
-    it("dev and prod have the same shape, apart from prod's deletion lock, and share no Azure or GitHub name", () => {
+    it("dev and prod have the same shape (prod's deletion protection is Pulumi protect, not a lock) and share no Azure or GitHub name", () => {
         const shape = (run: ProgramRun, env: string) => run.resources.map((x) => `${x.type}::${x.name.replace(`-${env}`, "-<env>")}`).sort();
         const dev = shape(runs.dev, "dev");
         const prod = shape(runs.prod, "prod");
-        assert.deepStrictEqual(prod.filter((x) => !dev.includes(x)), ["azure-native:authorization:ManagementLockByScope::cluster-lock"]);
+        assert.deepStrictEqual(prod.filter((x) => !dev.includes(x)), []);
         assert.deepStrictEqual(dev.filter((x) => !prod.includes(x)), []);
         const names = (run: ProgramRun) =>
             run.resources

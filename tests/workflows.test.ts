@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
 import { GITHUB_SECRET_NAMES, GITHUB_VARIABLE_NAMES } from "../components/githubConstants";
+import { AKS_AAD_SERVER_APP_ID } from "../components/microsoftConstants";
 import { BUILT_IN_ROLES, PRIVILEGED_ROLE_IDS } from "../components/roles";
 import {
     contextNames,
@@ -52,6 +53,22 @@ describe("workflow files", () => {
             it("runs pulumi up only in an environment, one run per stack at a time", () => {
                 assert.deepStrictEqual(pulumiUpProblems(workflow(file)), []);
             });
+        });
+    }
+});
+
+describe("workflows that reach a cluster through kubelogin's azurecli mode", () => {
+    // The OIDC assertion behind azure/login expires within minutes (github.com/Azure/login/issues/180):
+    // the AKS token must be fetched right away, not when kubelogin first needs it.
+    for (const file of ["build-and-push.yml", "deploy.yml"]) {
+        it(`${file}: fetches the AKS AAD server token in the step right after every azure/login`, () => {
+            const jobs = Object.entries(workflow(file).jobs ?? {}).filter(([, job]) => (job.steps ?? []).some((s) => s.uses?.startsWith("azure/login@")));
+            assert.ok(jobs.length > 0, `${file} logs in to Azure`);
+            for (const [name, job] of jobs) {
+                const steps = job.steps ?? [];
+                const at = steps.findIndex((s) => s.uses?.startsWith("azure/login@"));
+                assert.strictEqual(steps[at + 1]?.run, `az account get-access-token --resource ${AKS_AAD_SERVER_APP_ID} --output none`, `job "${name}"`);
+            }
         });
     }
 });
