@@ -185,6 +185,36 @@ export interface AksClusterArgs {
  * accounts, upgrade channels and a network policy set, and a Kubernetes
  * provider that logs in non-interactively as the deployer.
  */
+/**
+ * The rule between the two upgrade channels, or undefined. Source:
+ * learn.microsoft.com/azure/aks/auto-upgrade-node-os-image (known limitations:
+ * the node-image cluster channel sets the node OS channel to NodeImage, and it
+ * cannot be changed while node-image is set).
+ */
+export function upgradeChannelProblem(autoUpgradeChannel: string, nodeOsUpgradeChannel: string): string | undefined {
+    return autoUpgradeChannel === "node-image" && nodeOsUpgradeChannel !== "NodeImage"
+        ? `autoUpgradeChannel is "node-image": needs nodeOsUpgradeChannel "NodeImage", which AKS sets with it and allows no other (the nodeOsUpgradeChannel is "${nodeOsUpgradeChannel}")`
+        : undefined;
+}
+
+/** Every problem of a maintenance window, each naming `<key>.<field>`, the value and the rule. */
+export function maintenanceWindowProblems(window: AksMaintenanceWindowArgs, key = "maintenanceWindow"): string[] {
+    const problems: string[] = [];
+    if (!(WEEK_DAYS as readonly string[]).includes(window.dayOfWeek)) {
+        problems.push(`${key}.dayOfWeek is ${JSON.stringify(window.dayOfWeek)}: must be one of ${WEEK_DAYS.join(", ")}`);
+    }
+    if (typeof window.startTime !== "string" || !/^(?:[01]\d|2[0-3]):[0-5]\d$/.test(window.startTime)) {
+        problems.push(`${key}.startTime is ${JSON.stringify(window.startTime)}: must be "HH:mm" from 00:00 to 23:59`);
+    }
+    if (!Number.isInteger(window.durationHours) || window.durationHours < 4 || window.durationHours > 24) {
+        problems.push(`${key}.durationHours is ${JSON.stringify(window.durationHours)}: must be a whole number from 4 to 24`);
+    }
+    if (window.utcOffset !== undefined && (typeof window.utcOffset !== "string" || !/^[+-](?:0\d|1[0-4]):[0-5]\d$/.test(window.utcOffset))) {
+        problems.push(`${key}.utcOffset is ${JSON.stringify(window.utcOffset)}: must be "+HH:mm" or "-HH:mm", such as "+02:00"`);
+    }
+    return problems;
+}
+
 export class AksCluster extends pulumi.ComponentResource {
     public readonly clusterName: pulumi.Output<string>;
     public readonly resourceId: pulumi.Output<string>;
@@ -399,12 +429,9 @@ export class AksCluster extends pulumi.ComponentResource {
         oneOf("nodeOsUpgradeChannel", v.nodeOsUpgradeChannel, NODE_OS_UPGRADE_CHANNELS);
         oneOf("networkPolicy", v.networkPolicy, NETWORK_POLICIES);
         oneOf("kubeloginMode", v.kubeloginMode, KUBELOGIN_MODES);
-        if (v.autoUpgradeChannel === "node-image" && v.nodeOsUpgradeChannel !== "NodeImage") {
-            // learn.microsoft.com/azure/aks/auto-upgrade-node-os-image, known limitations: the node-image
-            // channel sets the node OS channel to NodeImage, and it cannot be changed while node-image is set.
-            problems.push(
-                `autoUpgradeChannel is "node-image": needs nodeOsUpgradeChannel "NodeImage", which AKS sets with it and allows no other (the nodeOsUpgradeChannel is "${v.nodeOsUpgradeChannel}")`,
-            );
+        const channels = upgradeChannelProblem(v.autoUpgradeChannel, v.nodeOsUpgradeChannel);
+        if (channels) {
+            problems.push(channels);
         }
         const pool = args.nodePool ?? {};
         for (const [key, value] of [["count", v.count], ["minCount", pool.minCount], ["maxCount", pool.maxCount]] as const) {
@@ -437,18 +464,8 @@ export class AksCluster extends pulumi.ComponentResource {
         if (args.deployer?.principalType !== undefined) {
             oneOf("deployer.principalType", args.deployer.principalType, ["User", "ServicePrincipal"]);
         }
-        const window = args.maintenanceWindow;
-        if (window) {
-            oneOf("maintenanceWindow.dayOfWeek", window.dayOfWeek, WEEK_DAYS);
-            if (!/^(?:[01]\d|2[0-3]):[0-5]\d$/.test(window.startTime)) {
-                problems.push(`maintenanceWindow.startTime is "${window.startTime}": must be "HH:mm" from 00:00 to 23:59`);
-            }
-            if (!Number.isInteger(window.durationHours) || window.durationHours < 4 || window.durationHours > 24) {
-                problems.push(`maintenanceWindow.durationHours is ${window.durationHours}: must be a whole number from 4 to 24`);
-            }
-            if (window.utcOffset !== undefined && !/^[+-](?:0\d|1[0-4]):[0-5]\d$/.test(window.utcOffset)) {
-                problems.push(`maintenanceWindow.utcOffset is "${window.utcOffset}": must be "+HH:mm" or "-HH:mm", such as "+02:00"`);
-            }
+        if (args.maintenanceWindow) {
+            problems.push(...maintenanceWindowProblems(args.maintenanceWindow));
         }
         if (!Number.isInteger(v.timeoutSeconds) || v.timeoutSeconds < 0 || v.timeoutSeconds > 3600) {
             problems.push(`rbacPropagationTimeoutSeconds is ${v.timeoutSeconds}: must be a whole number from 0 to 3600`);

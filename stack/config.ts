@@ -1,4 +1,5 @@
 import {
+    AksMaintenanceWindowArgs,
     AUTO_UPGRADE_CHANNELS,
     AutoUpgradeChannel,
     CLUSTER_TIERS,
@@ -7,6 +8,8 @@ import {
     NetworkPolicy,
     NODE_OS_UPGRADE_CHANNELS,
     NodeOsUpgradeChannel,
+    maintenanceWindowProblems,
+    upgradeChannelProblem,
 } from "../components/aksCluster";
 import { REGISTRY_SKUS, RegistrySku } from "../components/containerRegistry";
 import { KUBELOGIN_MODES, KubeloginMode } from "../components/kubeconfig";
@@ -85,12 +88,16 @@ export interface ClusterConfig {
     networkPolicy: NetworkPolicy;
     deletionProtection: boolean;
     kubeloginMode: KubeloginMode;
+    /** Azure CanNotDelete lock on the cluster (needs Owner or User Access Administrator to create). */
+    managementLock: boolean;
+    /** Weekly planned-maintenance window for both auto-upgrade channels. */
+    maintenanceWindow?: AksMaintenanceWindowArgs;
     /**
-     * Type of the principal that runs `pulumi up`. azure-native's RoleAssignment
-     * sends "User" when none is given (ARM never gets to infer it), so the
-     * default is that, and CI, where a service principal runs, sets "ServicePrincipal".
+     * Type of the principal that runs `pulumi up`. Unset, the role assignment
+     * leaves it to ARM, which looks the existing principal up: what lets the
+     * same stack run from a laptop (a user) and from CI (a service principal).
      */
-    deployerPrincipalType: DeployerPrincipalType;
+    deployerPrincipalType?: DeployerPrincipalType;
 }
 
 export interface RegistryConfig {
@@ -468,6 +475,8 @@ const CLUSTER_KEYS = [
     "nodeOsUpgradeChannel",
     "networkPolicy",
     "deletionProtection",
+    "managementLock",
+    "maintenanceWindow",
     "kubeloginMode",
     "deployerPrincipalType",
 ] as const;
@@ -487,6 +496,12 @@ function readCluster(r: Reader, value: unknown, environment: string): ClusterCon
         r.fail(`${key}.nodePool`, { minCount, count, maxCount }, "needs minCount <= count <= maxCount");
     }
     const tier = r.oneOf(`${key}.tier`, c.tier, CLUSTER_TIERS, isProd ? "Standard" : "Free");
+    const autoUpgradeChannel = r.oneOf(`${key}.autoUpgradeChannel`, c.autoUpgradeChannel, AUTO_UPGRADE_CHANNELS, isProd ? "stable" : "patch");
+    const nodeOsUpgradeChannel = r.oneOf(`${key}.nodeOsUpgradeChannel`, c.nodeOsUpgradeChannel, NODE_OS_UPGRADE_CHANNELS, "NodeImage");
+    const channels = upgradeChannelProblem(autoUpgradeChannel, nodeOsUpgradeChannel);
+    if (channels) {
+        r.problems.push(`${key}.${channels}`);
+    }
     return {
         tier,
         kubernetesVersion: r.string(`${key}.kubernetesVersion`, c.kubernetesVersion, (v) =>
@@ -505,13 +520,27 @@ function readCluster(r: Reader, value: unknown, environment: string): ClusterCon
         },
         authorizedIpRanges: r.stringList(`${key}.authorizedIpRanges`, c.authorizedIpRanges, ipv4CidrRule),
         adminGroupObjectIds: r.stringList(`${key}.adminGroupObjectIds`, c.adminGroupObjectIds, guidRule),
-        autoUpgradeChannel: r.oneOf(`${key}.autoUpgradeChannel`, c.autoUpgradeChannel, AUTO_UPGRADE_CHANNELS, isProd ? "stable" : "patch"),
-        nodeOsUpgradeChannel: r.oneOf(`${key}.nodeOsUpgradeChannel`, c.nodeOsUpgradeChannel, NODE_OS_UPGRADE_CHANNELS, "NodeImage"),
+        autoUpgradeChannel,
+        nodeOsUpgradeChannel,
         networkPolicy: r.oneOf(`${key}.networkPolicy`, c.networkPolicy, NETWORK_POLICIES, "cilium"),
         deletionProtection: r.boolean(`${key}.deletionProtection`, c.deletionProtection, isProd),
         kubeloginMode: r.oneOf(`${key}.kubeloginMode`, c.kubeloginMode, KUBELOGIN_MODES, "azurecli"),
-        deployerPrincipalType: r.oneOf(`${key}.deployerPrincipalType`, c.deployerPrincipalType, DEPLOYER_PRINCIPAL_TYPES, "User"),
+        managementLock: r.boolean(`${key}.managementLock`, c.managementLock, false),
+        maintenanceWindow: readMaintenanceWindow(r, `${key}.maintenanceWindow`, c.maintenanceWindow),
+        deployerPrincipalType:
+            c.deployerPrincipalType === undefined ? undefined : r.oneOf(`${key}.deployerPrincipalType`, c.deployerPrincipalType, DEPLOYER_PRINCIPAL_TYPES, "User"),
     };
+}
+
+function readMaintenanceWindow(r: Reader, key: string, value: unknown): AksMaintenanceWindowArgs | undefined {
+    const w = r.object(key, value, ["dayOfWeek", "startTime", "durationHours", "utcOffset"], false);
+    if (!w) {
+        return undefined;
+    }
+    const window = w as unknown as AksMaintenanceWindowArgs;
+    const problems = maintenanceWindowProblems(window, key);
+    r.problems.push(...problems);
+    return problems.length === 0 ? { dayOfWeek: window.dayOfWeek, startTime: window.startTime, durationHours: window.durationHours, utcOffset: window.utcOffset } : undefined;
 }
 
 function readRegistry(r: Reader, value: unknown): RegistryConfig | undefined {
@@ -524,7 +553,8 @@ function readRegistry(r: Reader, value: unknown): RegistryConfig | undefined {
     const sku = r.oneOf(`${key}.sku`, g.sku, REGISTRY_SKUS, "Basic");
     // Retention of untagged manifests: 0 to 365 days. Source: learn.microsoft.com/azure/container-registry/container-registry-retention-policy
     const retentionDays = r.integer(`${key}.retentionDays`, g.retentionDays, 0, 365);
-    const zoneRedundancy = r.boolean(`${key}.zoneRedundancy`, g.zoneRedundancy, sku === "Premium");
+    // Off unless asked for: ACR is zone-redundant by default in regions with zones, and asking fails where there are none.
+    const zoneRedundancy = r.boolean(`${key}.zoneRedundancy`, g.zoneRedundancy, false);
     if (sku !== "Premium" && g.zoneRedundancy === true) {
         r.fail(`${key}.zoneRedundancy`, true, `needs sku "Premium" (the sku is "${sku}")`);
     }

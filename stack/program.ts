@@ -79,6 +79,8 @@ export function createStack(config: StackConfig, env: StackEnvironment) {
         nodeOsUpgradeChannel: config.cluster.nodeOsUpgradeChannel,
         networkPolicy: config.cluster.networkPolicy,
         deletionProtection: config.cluster.deletionProtection,
+        managementLock: config.cluster.managementLock,
+        maintenanceWindow: config.cluster.maintenanceWindow,
         kubeloginMode: config.cluster.kubeloginMode,
         deployer: { objectId: client.objectId, principalType: config.cluster.deployerPrincipalType },
         tags,

@@ -75,7 +75,9 @@ describe("config: defaults", () => {
         assert.strictEqual(c.github.subjectFormat, "name");
         assert.strictEqual(c.cluster.tier, "Free");
         assert.strictEqual(c.cluster.kubeloginMode, "azurecli");
-        assert.strictEqual(c.cluster.deployerPrincipalType, "User");
+        assert.strictEqual(c.cluster.deployerPrincipalType, undefined, "left to ARM, which looks the existing principal up");
+        assert.strictEqual(c.cluster.managementLock, false);
+        assert.strictEqual(c.registry.zoneRedundancy, false);
     });
 
     it("hardens prod by default: Standard tier, deletion protection", () => {
@@ -150,6 +152,16 @@ describe("config: every rule has its message", () => {
         ["privileged workload role", { workloads: [{ name: "api", roles: [{ role: "Owner", scope: "resourceGroup" }] }] }, 'credless-aks:workloads[0].roles[0].role is "Owner": grants control of the scope itself (Owner, Contributor and User Access Administrator are never granted by credless-aks); pick a data-plane role'],
         ["bad role scope", { workloads: [{ name: "api", roles: [{ role: "AcrPull", scope: "everything" }] }] }, 'credless-aks:workloads[0].roles[0].scope is "everything": must be "registry", "resourceGroup" or an ARM resource id starting with /subscriptions/'],
         ["unknown deployer principal type", { cluster: { deployerPrincipalType: "Group" } }, 'credless-aks:cluster.deployerPrincipalType is "Group": must be one of User, ServicePrincipal'],
+        [
+            "node-image with another node OS channel",
+            { cluster: { autoUpgradeChannel: "node-image", nodeOsUpgradeChannel: "SecurityPatch" } },
+            'credless-aks:cluster.autoUpgradeChannel is "node-image": needs nodeOsUpgradeChannel "NodeImage", which AKS sets with it and allows no other (the nodeOsUpgradeChannel is "SecurityPatch")',
+        ],
+        [
+            "a maintenance window too short",
+            { cluster: { maintenanceWindow: { dayOfWeek: "Sunday", startTime: "02:00", durationHours: 2 } } },
+            "credless-aks:cluster.maintenanceWindow.durationHours is 2: must be a whole number from 4 to 24",
+        ],
         ["bad admin group id", { cluster: { adminGroupObjectIds: ["admins"] } }, 'credless-aks:cluster.adminGroupObjectIds[0] is "admins": must be a GUID'],
         ["bad authorized range", { cluster: { authorizedIpRanges: ["10.0.0.0/33"] } }, 'credless-aks:cluster.authorizedIpRanges[0] is "10.0.0.0/33": must be an IPv4 address or CIDR range such as 203.0.113.0/24'],
         ["autoscaler bounds", { cluster: { nodePool: { count: 1, minCount: 2, maxCount: 3 } } }, 'credless-aks:cluster.nodePool is {"minCount":2,"count":1,"maxCount":3}: needs minCount <= count <= maxCount'],

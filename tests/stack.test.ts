@@ -174,11 +174,14 @@ describe("stack: both environments under mocks", function () {
         });
     }
 
-    it("dev and prod have the same shape (prod's deletion protection is Pulumi protect, not a lock) and share no Azure or GitHub name", () => {
+    it("dev and prod have the same shape, apart from prod's maintenance window, and share no Azure or GitHub name", () => {
         const shape = (run: ProgramRun, env: string) => run.resources.map((x) => `${x.type}::${x.name.replace(`-${env}`, "-<env>")}`).sort();
         const dev = shape(runs.dev, "dev");
         const prod = shape(runs.prod, "prod");
-        assert.deepStrictEqual(prod.filter((x) => !dev.includes(x)), []);
+        assert.deepStrictEqual(prod.filter((x) => !dev.includes(x)), [
+            "azure-native:containerservice:MaintenanceConfiguration::cluster-maintenance-cluster",
+            "azure-native:containerservice:MaintenanceConfiguration::cluster-maintenance-nodeOs",
+        ]);
         assert.deepStrictEqual(dev.filter((x) => !prod.includes(x)), []);
         const names = (run: ProgramRun) =>
             run.resources
@@ -192,6 +195,12 @@ describe("stack: both environments under mocks", function () {
 
     it("dev and prod differ where config says: tier, SKU, protection, reviewers", () => {
         const get = (run: ProgramRun, type: string) => one(run.resources, type).inputs;
+        assert.strictEqual(one(runs.dev.resources, T.cluster).protect, false);
+        assert.strictEqual(one(runs.prod.resources, T.cluster).protect, true);
+        assert.strictEqual(get(runs.prod, T.ghEnv).preventSelfReview, true);
+        assert.strictEqual(get(runs.prod, T.ghEnv).canAdminsBypass, false);
+        assert.strictEqual(get(runs.prod, T.registry).zoneRedundancy, "Enabled");
+        assert.strictEqual(get(runs.dev, T.registry).zoneRedundancy, "Disabled");
         assert.strictEqual(get(runs.dev, T.cluster).sku.tier, "Free");
         assert.strictEqual(get(runs.prod, T.cluster).sku.tier, "Standard");
         assert.strictEqual(get(runs.dev, T.registry).sku.name, "Basic");
