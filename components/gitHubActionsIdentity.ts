@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import { GITHUB_OIDC_ISSUER } from "./githubConstants";
 import { MAX_FEDERATED_CREDENTIAL_SUBJECT_LENGTH, MAX_FEDERATED_CREDENTIALS, TOKEN_EXCHANGE_AUDIENCE } from "./microsoftConstants";
-import { assignRole, PRIVILEGED_ROLE_IDS, resolveRoleId } from "./roles";
+import { assignRole, grantableRoleRule } from "./roles";
 import {
     githubCredentialName,
     GitHubSubjectFormat,
@@ -292,17 +292,7 @@ export class GitHubActionsIdentity extends pulumi.ComponentResource {
                     problems.push(`cluster.namespaces[${i}] is ${JSON.stringify(namespace)}: is listed twice`);
                 }
             });
-            check("cluster.namespaceRole", namespaceRole, (role) => {
-                let roleId: string;
-                try {
-                    roleId = resolveRoleId(role);
-                } catch (e) {
-                    return (e as Error).message.replace(/^role "[^"]*" is /, "is ");
-                }
-                return PRIVILEGED_ROLE_IDS.includes(roleId)
-                    ? "grants control of the scope itself (Owner, Contributor and User Access Administrator are never granted by credless-aks)"
-                    : undefined;
-            });
+            check("cluster.namespaceRole", namespaceRole, grantableRoleRule);
         }
         return problems;
     }

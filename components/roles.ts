@@ -54,6 +54,26 @@ export const PRIVILEGED_ROLE_IDS: readonly string[] = [
 ];
 
 /**
+ * The rule every role that credless-aks is asked to grant must follow:
+ * a known form (see resolveRoleId) and not one of PRIVILEGED_ROLE_IDS.
+ * Undefined when the role may be granted; otherwise the rule, phrased to
+ * follow "<key> is "<value>": ".
+ */
+export function grantableRoleRule(roleDefinitionIdOrName: string): string | undefined {
+    let roleId: string;
+    try {
+        roleId = resolveRoleId(roleDefinitionIdOrName);
+    } catch (e) {
+        return (e as Error).message.replace(/^role "[^"]*" is /, "is ");
+    }
+    if (!PRIVILEGED_ROLE_IDS.includes(roleId)) {
+        return undefined;
+    }
+    const names = PRIVILEGED_ROLE_IDS.map((id) => roleNameOf(id)).join(", ");
+    return `grants control of the scope or of who may access it, which credless-aks never grants (${names}); pick a narrower role`;
+}
+
+/**
  * Principal types accepted by ARM role assignments. A managed identity and an
  * app's service principal are both "ServicePrincipal".
  * Source: learn.microsoft.com/rest/api/authorization/role-assignments/create ("principalType").

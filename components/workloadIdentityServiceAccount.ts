@@ -3,7 +3,7 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as azuread from "@pulumi/azuread";
 import * as k8s from "@pulumi/kubernetes";
 import { MAX_FEDERATED_CREDENTIALS, TOKEN_EXCHANGE_AUDIENCE } from "./microsoftConstants";
-import { assignRole, PRIVILEGED_ROLE_IDS, resolveRoleId } from "./roles";
+import { assignRole, grantableRoleRule, resolveRoleId } from "./roles";
 import { serviceAccountSubject } from "./subjects";
 import { dnsLabelRule, dnsSubdomainRule } from "./validation";
 import {
@@ -418,15 +418,11 @@ export class WorkloadIdentityServiceAccount extends pulumi.ComponentResource {
         const keys: string[] = [];
         roleAssignments.forEach((r, i) => {
             const key = `roleAssignments[${i}].roleDefinitionIdOrName`;
-            let roleId = "";
-            try {
-                roleId = resolveRoleId(r.roleDefinitionIdOrName);
-            } catch (e) {
-                fail(key, r.roleDefinitionIdOrName, (e as Error).message.replace(/^role "[^"]*" is /, "is "));
+            const rule = grantableRoleRule(r.roleDefinitionIdOrName);
+            if (rule) {
+                fail(key, r.roleDefinitionIdOrName, rule);
             }
-            if (PRIVILEGED_ROLE_IDS.includes(roleId)) {
-                fail(key, r.roleDefinitionIdOrName, "grants control of the scope itself (Owner, Contributor and User Access Administrator are never granted by credless-aks); pick a data-plane role");
-            }
+            const roleId = resolveRoleId(r.roleDefinitionIdOrName);
             const scope = typeof r.scope === "string" ? r.scope : undefined;
             const occurrence = perRole.get(roleId) ?? 0;
             if (scope === undefined) {

@@ -436,7 +436,7 @@ const acrRolesAtRegistryScope: ResourceValidationPolicy = {
 
 const noPrivilegedRoles: ResourceValidationPolicy = {
     name: "no-privileged-role-assignments",
-    description: "This stack never grants Owner, Contributor or User Access Administrator: they hand out control of the scope, or of who may access it.",
+    description: "This stack never grants Owner, Contributor, User Access Administrator, Role Based Access Control Administrator, or the AKS Cluster Admin and Contributor roles: they hand out control of the scope, or of who may access it.",
     enforcementLevel: "mandatory",
     validateResource: validateResourceOfType(authorization.RoleAssignment, (assignment, _args, report) => {
         const roleId = roleIdOf(assignment.roleDefinitionId);

@@ -14,7 +14,7 @@ import {
 import { REGISTRY_SKUS, RegistrySku } from "../components/containerRegistry";
 import { KUBELOGIN_MODES, KubeloginMode } from "../components/kubeconfig";
 import { MAX_FEDERATED_CREDENTIALS } from "../components/microsoftConstants";
-import { PRIVILEGED_ROLE_IDS, resolveRoleId } from "../components/roles";
+import { grantableRoleRule } from "../components/roles";
 import { SECRET_SCOPES, SecretScope } from "../components/gitHubDeploymentSecrets";
 import { formatGitHubTrigger, GitHubSubjectFormat, GitHubTrigger, parseGitHubTrigger, SUBJECT_FORMATS } from "../components/subjects";
 import {
@@ -589,7 +589,7 @@ function readWorkloads(r: Reader, value: unknown): WorkloadConfig[] {
             if (!ro) {
                 return;
             }
-            const role = r.requiredString(`${rk}.role`, ro.role, roleRule);
+            const role = r.requiredString(`${rk}.role`, ro.role, grantableRoleRule);
             const scope = r.requiredString(`${rk}.scope`, ro.scope, (v) =>
                 v === "registry" || v === "resourceGroup" || /^\/subscriptions\/[^/]+(\/.*)?$/i.test(v)
                     ? undefined
@@ -624,14 +624,3 @@ function readWorkloads(r: Reader, value: unknown): WorkloadConfig[] {
     return out;
 }
 
-function roleRule(value: string): string | undefined {
-    let id: string;
-    try {
-        id = resolveRoleId(value);
-    } catch (e) {
-        return (e as Error).message.replace(/^role "[^"]*" is /, "is ");
-    }
-    return PRIVILEGED_ROLE_IDS.includes(id)
-        ? "grants control of the scope itself (Owner, Contributor and User Access Administrator are never granted by credless-aks); pick a data-plane role"
-        : undefined;
-}

@@ -149,7 +149,7 @@ describe("config: every rule has its message", () => {
             'credless-aks:workloads[1] is {"namespace":"geo","serviceAccount":"sa"}: uses the same namespace and service account as credless-aks:workloads[0]; one service account can be trusted by one workload identity only',
         ],
         ["token expiration out of range", { workloads: [{ name: "api", tokenExpirationSeconds: 600 }] }, "credless-aks:workloads[0].tokenExpirationSeconds is 600: must be a whole number from 3600 to 86400"],
-        ["privileged workload role", { workloads: [{ name: "api", roles: [{ role: "Owner", scope: "resourceGroup" }] }] }, 'credless-aks:workloads[0].roles[0].role is "Owner": grants control of the scope itself (Owner, Contributor and User Access Administrator are never granted by credless-aks); pick a data-plane role'],
+        ["privileged workload role", { workloads: [{ name: "api", roles: [{ role: "Owner", scope: "resourceGroup" }] }] }, 'credless-aks:workloads[0].roles[0].role is "Owner": grants control of the scope or of who may access it, which credless-aks never grants (Owner, Contributor, User Access Administrator, Role Based Access Control Administrator, Azure Kubernetes Service Cluster Admin Role, Azure Kubernetes Service Contributor Role); pick a narrower role'],
         ["bad role scope", { workloads: [{ name: "api", roles: [{ role: "AcrPull", scope: "everything" }] }] }, 'credless-aks:workloads[0].roles[0].scope is "everything": must be "registry", "resourceGroup" or an ARM resource id starting with /subscriptions/'],
         ["unknown deployer principal type", { cluster: { deployerPrincipalType: "Group" } }, 'credless-aks:cluster.deployerPrincipalType is "Group": must be one of User, ServicePrincipal'],
         [

@@ -255,7 +255,7 @@ describe("GitHubActionsIdentity: refuses bad arguments with one clear message ea
         [
             "privileged namespace role",
             base({ cluster: { resourceId: CLUSTER_ID, namespaces: ["geo"], namespaceRole: "Contributor" } }),
-            'cluster.namespaceRole is "Contributor": grants control of the scope itself (Owner, Contributor and User Access Administrator are never granted by credless-aks)',
+            'cluster.namespaceRole is "Contributor": grants control of the scope or of who may access it, which credless-aks never grants (Owner, Contributor, User Access Administrator, Role Based Access Control Administrator, Azure Kubernetes Service Cluster Admin Role, Azure Kubernetes Service Contributor Role); pick a narrower role',
         ],
     ];
     for (const [title, args, message] of cases) {

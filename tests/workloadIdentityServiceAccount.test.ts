@@ -446,7 +446,7 @@ describe("WorkloadIdentityServiceAccount: bad arguments", () => {
         );
         await rejects(
             { roleAssignments: [{ roleDefinitionIdOrName: "Contributor", scope: RG_SCOPE }] },
-            `roleAssignments[0].roleDefinitionIdOrName is "Contributor": grants control of the scope itself (Owner, Contributor and User Access Administrator are never granted by credless-aks); pick a data-plane role`,
+            `roleAssignments[0].roleDefinitionIdOrName is "Contributor": grants control of the scope or of who may access it, which credless-aks never grants (Owner, Contributor, User Access Administrator, Role Based Access Control Administrator, Azure Kubernetes Service Cluster Admin Role, Azure Kubernetes Service Contributor Role); pick a narrower role`,
         );
         await rejects(
             {
