@@ -19,6 +19,8 @@ const WORK = path.join(ROOT, ".bench");
 interface Sample {
     wallMs: number;
     ms: number;
+    importMs?: number;
+    sdkFiles?: string[];
     maxRssKb: number;
     resources?: number;
     components?: number;
@@ -31,9 +33,9 @@ const median = (xs: number[]) => {
     return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
 
-function child(args: string[]): Sample {
+function child(script: "floorChild" | "planChild", args: string[]): Sample {
     const t0 = performance.now();
-    const res = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "child.ts"), ...args], {
+    const res = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, `${script}.ts`), ...args], {
         cwd: ROOT,
         encoding: "utf8",
         maxBuffer: 256 * 1024 * 1024,
@@ -41,7 +43,7 @@ function child(args: string[]): Sample {
     });
     const wallMs = performance.now() - t0;
     if (res.status !== 0) {
-        throw new Error(`bench child ${args[0]} failed:\n${res.stderr}`);
+        throw new Error(`bench ${script} ${args.join(" ")} failed:\n${res.stderr}`);
     }
     return { wallMs, ...JSON.parse(res.stdout.trim().split("\n").pop()!) };
 }
@@ -54,18 +56,6 @@ function timeCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): 
         throw new Error(`${cmd} ${args.join(" ")} failed:\n${res.stdout}\n${res.stderr}`);
     }
     return ms;
-}
-
-/** The @pulumi modules the program imports, read from its sources (so the floor follows the code). */
-export function sdkModules(): string[] {
-    const files = ["index.ts", ...["components", "stack"].flatMap((d) => fs.readdirSync(path.join(ROOT, d)).map((f) => path.join(d, f)))];
-    const mods = new Set<string>();
-    for (const f of files.filter((x) => x.endsWith(".ts"))) {
-        for (const m of fs.readFileSync(path.join(ROOT, f), "utf8").matchAll(/from "(@pulumi\/[^"]+)"/g)) {
-            mods.add(m[1]);
-        }
-    }
-    return [...mods].sort();
 }
 
 /** The dev config with its workloads replaced by `n` generated ones, each in its own namespace. */
@@ -81,7 +71,7 @@ export function configWithWorkloads(n: number): Record<string, string> {
 function planSamples(label: string, stack: string, config: Record<string, string>, runs: number): Sample[] {
     const file = path.join(WORK, `${label}.json`);
     fs.writeFileSync(file, JSON.stringify(config));
-    return Array.from({ length: runs }, () => child(["plan", file, stack]));
+    return Array.from({ length: runs }, () => child("planChild", [file, stack]));
 }
 
 const fmtMs = (ms: number) => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
@@ -97,13 +87,6 @@ function main(): void {
     out.push(`credless-aks benchmark: ${os.cpus().length} x ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}; medians of ${runs} runs (npm test steps: ${testRuns})`);
     out.push("");
 
-    const mods = sdkModules();
-    const floor = Array.from({ length: runs }, () => child(["floor", JSON.stringify(mods)]));
-    const floorMs = median(floor.map((s) => s.ms));
-
-    out.push("| offline plan | workloads | resources | in-process time | over import floor | process wall time | peak RSS |");
-    out.push("|---|---|---|---|---|---|---|");
-    out.push(`| import floor (${mods.length} SDK modules) | - | - | ${fmtMs(floorMs)} | - | ${fmtMs(median(floor.map((s) => s.wallMs)))} | ${fmtMb(median(floor.map((s) => s.maxRssKb)))} |`);
     const rows: { label: string; n: number; samples: Sample[] }[] = [];
     for (const stack of ["dev", "prod"]) {
         const config = readStackConfig(stack);
@@ -113,6 +96,16 @@ function main(): void {
     for (const n of [1, 10, 50, 100]) {
         rows.push({ label: `dev, ${n} workloads`, n, samples: planSamples(`w${n}`, "dev", configWithWorkloads(n), runs) });
     }
+    // The floor: the same SDK files the dev plan loaded, imported alone.
+    const sdkFiles = rows[0].samples[0].sdkFiles!;
+    const listFile = path.join(WORK, "sdk-files.json");
+    fs.writeFileSync(listFile, JSON.stringify(sdkFiles));
+    const floor = Array.from({ length: runs }, () => child("floorChild", [listFile]));
+    const floorMs = median(floor.map((s) => s.ms));
+
+    out.push("| offline plan | workloads | resources | in-process time | over import floor | process wall time | peak RSS |");
+    out.push("|---|---|---|---|---|---|---|");
+    out.push(`| import floor (the ${sdkFiles.length} SDK files the dev plan loads) | - | - | ${fmtMs(floorMs)} | - | ${fmtMs(median(floor.map((s) => s.wallMs)))} | ${fmtMb(median(floor.map((s) => s.maxRssKb)))} |`);
     for (const row of rows) {
         const ms = median(row.samples.map((s) => s.ms));
         out.push(
@@ -128,20 +121,32 @@ function main(): void {
     out.push("");
     out.push(`Per extra workload: ${perWorkloadMs.toFixed(1)} ms and ${perWorkloadResources} resources; resource count ${linear ? "grows exactly linearly" : "does NOT grow linearly"} (${scaled.map((r) => `${r.n}: ${r.samples[0].resources}`).join(", ")}).`);
     out.push("");
+    if (process.argv.includes("--skip-tests")) {
+        process.stdout.write(out.join("\n") + "\n");
+        return;
+    }
 
-    const tsc = Array.from({ length: testRuns }, () => timeCommand("npx", ["tsc", "--noEmit", "-p", "tsconfig.json"]));
-    const mocha = Array.from({ length: testRuns }, () => timeCommand("npx", ["mocha"]));
+    const node = process.execPath;
+    const tsc7 = Array.from({ length: testRuns }, () => timeCommand(node, ["node_modules/typescript7/bin/tsc", "--noEmit", "-p", "tsconfig.check.json"]));
+    const tsc5 = Array.from({ length: testRuns }, () => timeCommand(node, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "tsconfig.json"]));
+    const mocha = Array.from({ length: testRuns }, () => timeCommand("npx", ["mocha", "--parallel", "--jobs", "2"], { TS_NODE_PROJECT: "tsconfig.swc.json" }));
+    const mochaSerial = Array.from({ length: testRuns }, () => timeCommand("npx", ["mocha"], { TS_NODE_PROJECT: "tsconfig.swc.json" }));
+    const mochaTypeScript = Array.from({ length: testRuns }, () => timeCommand("npx", ["mocha", "--parallel", "--jobs", "2"], { TS_NODE_PROJECT: "tsconfig.json" }));
     const naive = Array.from({ length: testRuns }, () =>
         timeCommand("npx", ["mocha", "--no-config", "--require", "ts-node/register", "--extension", "ts", "--timeout", "120000", "--reporter", "dot", "tests/**/*.test.ts"], {
+            TS_NODE_PROJECT: "tsconfig.json",
             TS_NODE_TRANSPILE_ONLY: "false",
         }),
     );
-    const testMs = median(tsc) + median(mocha);
+    const testMs = median(tsc7) + median(mocha);
     out.push("| npm test step | median |");
     out.push("|---|---|");
-    out.push(`| type-check (tsc --noEmit, whole tree) | ${fmtMs(median(tsc))} |`);
-    out.push(`| mocha, ts-node transpile-only | ${fmtMs(median(mocha))} |`);
-    out.push(`| npm test = both | ${fmtMs(testMs)} |`);
+    out.push(`| type-check, TypeScript 7 native (what npm test runs) | ${fmtMs(median(tsc7))} |`);
+    out.push(`| type-check, TypeScript 5.9 (the alternative) | ${fmtMs(median(tsc5))} |`);
+    out.push(`| mocha, 2 workers, ts-node transpile-only with swc (what npm test runs) | ${fmtMs(median(mocha))} |`);
+    out.push(`| mocha, 1 process, swc | ${fmtMs(median(mochaSerial))} |`);
+    out.push(`| mocha, 2 workers, TypeScript's transpiler | ${fmtMs(median(mochaTypeScript))} |`);
+    out.push(`| npm test = TypeScript 7 type-check + mocha with 2 workers and swc | ${fmtMs(testMs)} |`);
     out.push(`| naive baseline: mocha through ts-node with type-checking | ${fmtMs(median(naive))} (${(median(naive) / testMs).toFixed(1)}x npm test) |`);
     out.push("");
 
