@@ -129,12 +129,10 @@ function main(): void {
     const node = process.execPath;
     const tsc7 = Array.from({ length: testRuns }, () => timeCommand(node, ["node_modules/typescript7/bin/tsc", "--noEmit", "-p", "tsconfig.check.json"]));
     const tsc5 = Array.from({ length: testRuns }, () => timeCommand(node, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "tsconfig.json"]));
-    const mocha = Array.from({ length: testRuns }, () => timeCommand("npx", ["mocha", "--parallel", "--jobs", "2"], { TS_NODE_PROJECT: "tsconfig.swc.json" }));
-    const mochaSerial = Array.from({ length: testRuns }, () => timeCommand("npx", ["mocha"], { TS_NODE_PROJECT: "tsconfig.swc.json" }));
-    const mochaTypeScript = Array.from({ length: testRuns }, () => timeCommand("npx", ["mocha", "--parallel", "--jobs", "2"], { TS_NODE_PROJECT: "tsconfig.json" }));
+    const mocha = Array.from({ length: testRuns }, () => timeCommand("npx", ["mocha", "--parallel", "--jobs", "2"]));
+    const mochaSerial = Array.from({ length: testRuns }, () => timeCommand("npx", ["mocha"]));
     const naive = Array.from({ length: testRuns }, () =>
         timeCommand("npx", ["mocha", "--no-config", "--require", "ts-node/register", "--extension", "ts", "--timeout", "120000", "--reporter", "dot", "tests/**/*.test.ts"], {
-            TS_NODE_PROJECT: "tsconfig.json",
             TS_NODE_TRANSPILE_ONLY: "false",
         }),
     );
@@ -143,10 +141,9 @@ function main(): void {
     out.push("|---|---|");
     out.push(`| type-check, TypeScript 7 native (what npm test runs) | ${fmtMs(median(tsc7))} |`);
     out.push(`| type-check, TypeScript 5.9 (the alternative) | ${fmtMs(median(tsc5))} |`);
-    out.push(`| mocha, 2 workers, ts-node transpile-only with swc (what npm test runs) | ${fmtMs(median(mocha))} |`);
-    out.push(`| mocha, 1 process, swc | ${fmtMs(median(mochaSerial))} |`);
-    out.push(`| mocha, 2 workers, TypeScript's transpiler | ${fmtMs(median(mochaTypeScript))} |`);
-    out.push(`| npm test = TypeScript 7 type-check + mocha with 2 workers and swc | ${fmtMs(testMs)} |`);
+    out.push(`| mocha, 2 workers, ts-node transpile-only (what npm test runs) | ${fmtMs(median(mocha))} |`);
+    out.push(`| mocha, 1 process, ts-node transpile-only | ${fmtMs(median(mochaSerial))} |`);
+    out.push(`| npm test = TypeScript 7 type-check + mocha with 2 workers | ${fmtMs(testMs)} |`);
     out.push(`| naive baseline: mocha through ts-node with type-checking | ${fmtMs(median(naive))} (${(median(naive) / testMs).toFixed(1)}x npm test) |`);
     out.push("");
 
