@@ -9,6 +9,7 @@ import { main, parseArgs, Plan, planStack, readStackConfig } from "../scripts/pl
 import { withTrustMap, START, END } from "../scripts/plan/readme";
 import { renderJson, renderMarkdown, renderText } from "../scripts/plan/render";
 import { trustMapMermaid } from "../scripts/plan/trustMap";
+import { parseStackOutputs } from "../scripts/verify/outputs";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -212,4 +213,19 @@ describe("plan: the command", function () {
         assert.strictEqual(await main(["--verbose"], c.io), 2);
         assert.strictEqual(c.err(), "unknown option --verbose\n");
     });
+});
+
+describe("plan: the stack's outputs are what verify reads", function () {
+    this.timeout(60000);
+    for (const stack of ["dev", "prod"]) {
+        it(`${stack}: npm run verify parses the outputs the program exports, kubeconfig aside`, async () => {
+            const plan = await planStack(stack, readStackConfig(stack));
+            // `pulumi stack output --json` prints secrets as "[secret]" unless asked; verify never asks.
+            const { kubeconfig: _secret, ...outputs } = plan.outputs;
+            const parsed = parseStackOutputs(stack, { ...outputs, kubeconfig: "[secret]" });
+            assert.strictEqual(parsed.oidcIssuerUrl, plan.outputs.oidcIssuerUrl);
+            assert.deepStrictEqual(Object.keys(parsed.workloads).sort(), ["geofencing-api", "geofencing-worker"]);
+            assert.deepStrictEqual(parsed.githubSubjects, [`repo:contoso/geofencing:environment:${stack}`]);
+        });
+    }
 });

@@ -269,6 +269,8 @@ describe("stack: bad config registers nothing", function () {
         ["a repository without an owner", { "credless-aks:github": { repository: "geofencing" } }, /credless-aks:github\.repository is "geofencing": must be "owner\/name"/],
         ["a registry prefix with a hyphen", { "credless-aks:registry": { namePrefix: "contoso-geo" } }, /credless-aks:registry\.namePrefix is "contoso-geo"/],
         ["an unknown tier", { "credless-aks:cluster": { tier: "Gold" } }, /credless-aks:cluster\.tier is "Gold": must be one of Free, Standard/],
+        ["an unknown SKU", { "credless-aks:registry": { namePrefix: "contosogeo", sku: "Ultra" } }, /credless-aks:registry\.sku is "Ultra": must be one of Basic, Standard, Premium/],
+        ["a service account breaking RFC 1123", { "credless-aks:workloads": [{ name: "api", serviceAccount: "API_SA" }] }, /credless-aks:workloads\[0\]\.serviceAccount is "API_SA": must be an RFC 1123 subdomain/],
         ["a wildcard trigger", { "credless-aks:github": { repository: "contoso/geofencing", triggers: ["branch:*"] } }, /wildcard/],
         ["duplicate workloads", { "credless-aks:workloads": [{ name: "api" }, { name: "api" }] }, /duplicates credless-aks:workloads\[0\]\.name/],
         ["a namespace breaking RFC 1123", { "credless-aks:workloads": [{ name: "api", namespace: "Api" }] }, /credless-aks:workloads\[0\]\.namespace is "Api": must be an RFC 1123 label/],

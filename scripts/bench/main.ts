@@ -33,9 +33,16 @@ const median = (xs: number[]) => {
     return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
 
-function child(script: "floorChild" | "planChild", args: string[]): Sample {
+/**
+ * The TypeScript loader `npm run plan` uses: sucrase, which only strips types
+ * (no type-check, no TypeScript compiler to load). ts-node's transpile-only
+ * mode is measured beside it.
+ */
+const LOADERS = { sucrase: "sucrase/register/ts", "ts-node": "ts-node/register/transpile-only" } as const;
+
+function child(script: "floorChild" | "planChild", args: string[], loader: keyof typeof LOADERS = "sucrase"): Sample {
     const t0 = performance.now();
-    const res = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, `${script}.ts`), ...args], {
+    const res = spawnSync(process.execPath, ["-r", LOADERS[loader], path.join(__dirname, `${script}.ts`), ...args], {
         cwd: ROOT,
         encoding: "utf8",
         maxBuffer: 256 * 1024 * 1024,
@@ -68,10 +75,10 @@ export function configWithWorkloads(n: number): Record<string, string> {
     return { ...config, "credless-aks:workloads": JSON.stringify(workloads) };
 }
 
-function planSamples(label: string, stack: string, config: Record<string, string>, runs: number): Sample[] {
+function planSamples(label: string, stack: string, config: Record<string, string>, runs: number, loader: keyof typeof LOADERS = "sucrase"): Sample[] {
     const file = path.join(WORK, `${label}.json`);
     fs.writeFileSync(file, JSON.stringify(config));
-    return Array.from({ length: runs }, () => child("planChild", [file, stack]));
+    return Array.from({ length: runs }, () => child("planChild", [file, stack], loader));
 }
 
 const fmtMs = (ms: number) => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
@@ -96,6 +103,7 @@ function main(): void {
     for (const n of [1, 10, 50, 100]) {
         rows.push({ label: `dev, ${n} workloads`, n, samples: planSamples(`w${n}`, "dev", configWithWorkloads(n), runs) });
     }
+    const devTsNode = planSamples("dev", "dev", readStackConfig("dev"), runs, "ts-node");
     // The floor: the same SDK files the dev plan loaded, imported alone.
     const sdkFiles = rows[0].samples[0].sdkFiles!;
     const listFile = path.join(WORK, "sdk-files.json");
@@ -112,6 +120,10 @@ function main(): void {
             `| ${row.label} | ${row.n} | ${row.samples[0].resources} | ${fmtMs(ms)} | ${fmtMs(ms - floorMs)} | ${fmtMs(median(row.samples.map((s) => s.wallMs)))} | ${fmtMb(median(row.samples.map((s) => s.maxRssKb)))} |`,
         );
     }
+    const tsNodeMs = median(devTsNode.map((s) => s.ms));
+    out.push(
+        `| dev, loaded by ts-node transpile-only instead of sucrase | 2 | ${devTsNode[0].resources} | ${fmtMs(tsNodeMs)} | ${fmtMs(tsNodeMs - floorMs)} | ${fmtMs(median(devTsNode.map((s) => s.wallMs)))} | ${fmtMb(median(devTsNode.map((s) => s.maxRssKb)))} |`,
+    );
     const scaled = rows.filter((r) => r.label.includes("workloads"));
     const first = scaled[0];
     const last = scaled[scaled.length - 1];
