@@ -192,7 +192,7 @@ export function buildTrustMap(resources: ResourceRecord[], deployerObjectId?: st
             const isDeployer = deployerObjectId !== undefined && eq(principalId, deployerObjectId);
             identity = {
                 kind: "existing-principal",
-                name: isDeployer ? `the principal running pulumi up (${principalId})` : `existing principal ${principalId}`,
+                name: isDeployer ? "the principal running pulumi up" : `existing principal ${principalId}`,
                 principalId,
                 obtainedBy: [{ kind: "external", label: isDeployer ? "whoever runs pulumi up with this login" : "outside this program" }],
                 grants: [],
