@@ -345,11 +345,26 @@ export function one(resources: Recorded[], type: string, name?: string): Recorde
     return found[0];
 }
 
+/** The URN in a provider reference ("<urn>::<id>"), or undefined for the default provider. */
+export function providerUrn(reference: string): string | undefined {
+    const cut = reference.lastIndexOf("::");
+    return cut > 0 ? reference.slice(0, cut) : undefined;
+}
+
+/**
+ * Everything a resource waits for before the engine creates it: explicit
+ * dependsOn, the resources its inputs came from, and its explicit provider.
+ */
+export function directDependencies(resource: Recorded): string[] {
+    const provider = providerUrn(resource.provider);
+    return [...new Set([...resource.dependencies, ...Object.values(resource.propertyDependencies).flat(), ...(provider ? [provider] : [])])];
+}
+
 /** URNs that `resource` depends on, transitively, through the recorded dependency edges. */
 export function transitiveDependencies(resources: Recorded[], resource: Recorded): Set<string> {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const seen = new Set<string>();
-    const stack = [...resource.dependencies, ...Object.values(resource.propertyDependencies).flat()];
+    const stack = directDependencies(resource);
     while (stack.length > 0) {
         const urn = stack.pop()!;
         if (seen.has(urn)) {
@@ -358,7 +373,7 @@ export function transitiveDependencies(resources: Recorded[], resource: Recorded
         seen.add(urn);
         const dep = byUrn.get(urn);
         if (dep) {
-            stack.push(...dep.dependencies, ...Object.values(dep.propertyDependencies).flat());
+            stack.push(...directDependencies(dep));
         }
     }
     return seen;

@@ -148,6 +148,15 @@ describe("stack: both environments under mocks", function () {
                 }
             });
 
+            it("creates Kubernetes objects only after the deployer's role has propagated (through the provider)", () => {
+                const wait = one(r().resources, "pulumi-nodejs:dynamic/credless-aks:RbacPropagationWait");
+                const admin = withRole(r().resources, "Azure Kubernetes Service RBAC Cluster Admin")[0];
+                assert.ok(transitiveDependencies(r().resources, wait).has(admin.urn));
+                for (const x of [...ofType(r().resources, T.ns), ...ofType(r().resources, T.sa)]) {
+                    assert.ok(transitiveDependencies(r().resources, x).has(wait.urn), `${x.type} ${x.name} waits for the propagation check`);
+                }
+            });
+
             it("exports every output other stacks need, the kubeconfig as a secret", async () => {
                 const outputs = r().value!;
                 const cluster = one(r().resources, T.cluster);

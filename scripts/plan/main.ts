@@ -9,7 +9,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { ConfigError } from "../../stack/config";
-import { FAKE, runUnderMocks, valueOf } from "../mockRuntime";
+import { directDependencies, FAKE, runUnderMocks, valueOf } from "../mockRuntime";
 import { makePlan, Plan, PlanResource, renderJson, renderMarkdown, renderText } from "./render";
 
 export type { Plan } from "./render";
@@ -61,7 +61,7 @@ export async function planStack(stack: string, config: Record<string, string>, p
         parent: r.parent,
         custom: r.custom,
         provider: r.provider,
-        dependencies: [...new Set([...r.dependencies, ...Object.values(r.propertyDependencies).flat()])],
+        dependencies: directDependencies(r),
         inputs: r.inputs,
         state: r.state,
     }));

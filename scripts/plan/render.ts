@@ -8,7 +8,7 @@ export interface PlanResource extends ResourceRecord {
     parent: string;
     custom: boolean;
     provider: string;
-    /** URNs this resource waits for: explicit dependsOn plus the resources its inputs came from. */
+    /** URNs this resource waits for: explicit dependsOn, the resources its inputs came from, its provider. */
     dependencies: string[];
 }
 
