@@ -9,6 +9,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parse } from "yaml";
 import { BUILT_IN_ROLES } from "../components/roles";
 import { FAKE, fakeIssuerUrl, one, ofType, runUnderMocks, valueOf } from "./harness";
 
@@ -82,6 +83,13 @@ describe("library: the packed package in a consumer program", function () {
         const manifest = JSON.parse(fs.readFileSync(path.join(scratch, "node_modules", "credless-aks", "package.json"), "utf8"));
         assert.strictEqual(manifest.main, "dist/index.js");
         assert.strictEqual(manifest.types, "dist/index.d.ts");
+    });
+
+    it("leaves the stack's entry point to Pulumi.yaml: main is index.ts, while package.json's main is the library", () => {
+        const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
+        assert.strictEqual(project.main, "index.ts");
+        assert.ok(fs.existsSync(path.join(ROOT, project.main)));
+        assert.strictEqual(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).main, "dist/index.js");
     });
 
     it("type-checks a TypeScript consumer against the shipped declarations, resolved through package.json exports", () => {
