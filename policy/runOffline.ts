@@ -180,19 +180,7 @@ export function runPolicies(resources: OfflineResource[], stack: OfflineStack): 
         }
         const validations = policy.validateResource === undefined ? [] : [policy.validateResource].flat();
         for (const resource of resources) {
-            const props = unknownChecking(resource.props, []);
-            const args: ResourceValidationArgs = {
-                type: resource.type,
-                props,
-                urn: resource.urn,
-                name: resource.name,
-                opts: optionsOf(resource),
-                stackTags: NO_STACK_TAGS,
-                isType: (resourceClass) => isTypeOf(resource.type, resourceClass),
-                asType: ((resourceClass: unknown) => (isTypeOf(resource.type, resourceClass) ? props : undefined)) as ResourceValidationArgs["asType"],
-                getConfig,
-                notApplicable,
-            };
+            const args: ResourceValidationArgs = { ...resourceView(resource), stackTags: NO_STACK_TAGS, getConfig, notApplicable };
             for (const validate of validations) {
                 run(
                     () =>
@@ -212,22 +200,25 @@ export function mandatoryViolations(resources: OfflineResource[], stack: Offline
     return runPolicies(resources, stack).filter((result) => result.enforcementLevel === "mandatory");
 }
 
+/** What resource and stack policies both see of a resource: type, props (unknowns checked), names, options, type tests. */
+function resourceView(resource: OfflineResource) {
+    const props = unknownChecking(resource.props, []);
+    return {
+        type: resource.type,
+        props,
+        urn: resource.urn,
+        name: resource.name,
+        opts: optionsOf(resource),
+        isType: ((resourceClass: unknown) => isTypeOf(resource.type, resourceClass)) as ResourceValidationArgs["isType"],
+        asType: ((resourceClass: unknown) => (isTypeOf(resource.type, resourceClass) ? props : undefined)) as ResourceValidationArgs["asType"],
+    };
+}
+
 /** Resources as a stack policy sees them: parent and dependencies resolved to resources of the stack. */
 function policyResources(resources: OfflineResource[]): PolicyResource[] {
     const byUrn = new Map<string, PolicyResource>();
     const converted = resources.map((resource) => {
-        const props = unknownChecking(resource.props, []);
-        const converted: PolicyResource = {
-            type: resource.type,
-            props,
-            urn: resource.urn,
-            name: resource.name,
-            opts: optionsOf(resource),
-            dependencies: [],
-            propertyDependencies: {},
-            isType: (resourceClass) => isTypeOf(resource.type, resourceClass),
-            asType: ((resourceClass: unknown) => (isTypeOf(resource.type, resourceClass) ? props : undefined)) as PolicyResource["asType"],
-        };
+        const converted: PolicyResource = { ...resourceView(resource), dependencies: [], propertyDependencies: {} };
         byUrn.set(resource.urn, converted);
         return converted;
     });

@@ -326,6 +326,16 @@ export async function runUnderMocks<T>(
     }
 }
 
+/** The message of the error `attempt` fails with; fails the test when it succeeds. */
+export async function rejectionMessage(attempt: () => Promise<unknown>, what: string): Promise<string> {
+    try {
+        await attempt();
+    } catch (e) {
+        return (e as Error).message;
+    }
+    throw new Error(`expected ${what} to reject its arguments`);
+}
+
 /** Resolves an Output (or plain value) for assertions. */
 export function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
     return new Promise((resolve) => pulumi.output(output).apply((v) => resolve(v as T)));

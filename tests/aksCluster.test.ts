@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { AksCluster, AksClusterArgs } from "../components/aksCluster";
 import { AKS_AAD_SERVER_APP_ID } from "../components/microsoftConstants";
 import { BUILT_IN_ROLES, roleAssignmentName } from "../components/roles";
-import { FAKE, fakeIssuerUrl, fakeKubeletObjectId, one, ofType, Recorded, runUnderMocks, transitiveDependencies, valueOf } from "./harness";
+import { FAKE, fakeIssuerUrl, fakeKubeletObjectId, one, ofType, Recorded, runUnderMocks, transitiveDependencies, valueOf, rejectionMessage } from "./harness";
 
 const CLUSTER = "azure-native:containerservice:ManagedCluster";
 const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
@@ -20,14 +20,7 @@ function clusterOf(resources: Recorded[]): Recorded {
     return one(resources, CLUSTER);
 }
 
-async function failure(args: Partial<AksClusterArgs>): Promise<string> {
-    try {
-        await run(args);
-    } catch (e) {
-        return (e as Error).message;
-    }
-    return assert.fail("expected AksCluster to reject its arguments");
-}
+const failure = (args: Partial<AksClusterArgs>): Promise<string> => rejectionMessage(() => run(args), "AksCluster");
 
 describe("AksCluster: secure defaults reach the provider", () => {
     it("registers the component with its token and the cluster as its child", async () => {

@@ -5,7 +5,7 @@ import { ContainerRegistry, ContainerRegistryArgs } from "../components/containe
 import { registryName } from "../components/naming";
 import { BUILT_IN_ROLES, roleAssignmentName } from "../components/roles";
 import { registryNameRule } from "../components/validation";
-import { FAKE, fakeKubeletObjectId, one, ofType, runUnderMocks, valueOf } from "./harness";
+import { FAKE, fakeKubeletObjectId, one, ofType, runUnderMocks, valueOf, rejectionMessage } from "./harness";
 
 const REGISTRY = "azure-native:containerregistry:Registry";
 const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
@@ -23,14 +23,7 @@ function roleIdOf(name: keyof typeof BUILT_IN_ROLES): string {
     return `/subscriptions/${FAKE.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLES[name]}`;
 }
 
-async function failure(args: Partial<ContainerRegistryArgs>): Promise<string> {
-    try {
-        await run(args);
-    } catch (e) {
-        return (e as Error).message;
-    }
-    return assert.fail("expected ContainerRegistry to reject its arguments");
-}
+const failure = (args: Partial<ContainerRegistryArgs>): Promise<string> => rejectionMessage(() => run(args), "ContainerRegistry");
 
 describe("ContainerRegistry: secure defaults reach the provider", () => {
     it("disables the admin user and anonymous pull on a Basic registry, with no Premium-only policy", async () => {
