@@ -1,14 +1,17 @@
 import * as assert from "assert";
 import { Report } from "../scripts/verify/report";
-import { Call, healthyScenario, runVerify, Scenario, VerifyRun } from "./verifyHarness";
+import { Call, healthyScenario, runVerify, RunVerifyOptions, Scenario, VerifyRun } from "./verifyHarness";
 
 /**
- * `npm run verify` end to end, against fake tools on PATH. Each broken link
- * fails its own check with its own message; the others keep passing.
+ * `npm run verify` end to end, against fake tools. Each broken link fails its
+ * own check with its own message; the others keep passing. Most runs call the
+ * fake in-process; the tests marked "(processes)" spawn it as executables on
+ * PATH, so the real spawn path (stdin, exit codes, ENOENT) stays covered, and
+ * one test shows both ways record the same calls.
  */
 
-async function runJson(scenario: Scenario, extra: string[] = [], without?: string[]): Promise<{ run: VerifyRun; report: Report }> {
-    const run = await runVerify(scenario, ["dev", "--format", "json", ...extra], { without });
+async function runJson(scenario: Scenario, extra: string[] = [], options: RunVerifyOptions = {}): Promise<{ run: VerifyRun; report: Report }> {
+    const run = await runVerify(scenario, ["dev", "--format", "json", ...extra], options);
     return { run, report: JSON.parse(run.out) as Report };
 }
 
@@ -50,11 +53,21 @@ function failingNames(report: Report): string[] {
     return report.checks.filter((c) => c.status !== "pass").map((c) => c.name);
 }
 
-describe("verify: a healthy environment", () => {
+describe("verify: a healthy environment (processes)", () => {
     let run: VerifyRun;
     let report: Report;
     before(async () => {
-        ({ run, report } = await runJson(withSecondWorkload(healthyScenario())));
+        ({ run, report } = await runJson(withSecondWorkload(healthyScenario()), [], { mode: "processes" }));
+    });
+
+    it("records the same calls, output and pods in-process as with the fake executables", async () => {
+        const inProcess = await runVerify(withSecondWorkload(healthyScenario()), ["dev", "--format", "json"]);
+        assert.ok(run.calls.length > 0);
+        assert.deepStrictEqual(inProcess.calls, run.calls);
+        assert.deepStrictEqual(
+            [inProcess.code, inProcess.out, inProcess.err, inProcess.podsLeft, inProcess.sleeps],
+            [run.code, run.out, run.err, run.podsLeft, run.sleeps],
+        );
     });
 
     it("passes every check and exits 0", () => {
@@ -351,14 +364,16 @@ describe("verify: a stack without workloads", () => {
 });
 
 describe("verify: missing tools and logins get a clear message", () => {
-    it("a missing az fails the checks that need it, naming the tool and the fix", async () => {
-        const { run, report } = await runJson(healthyScenario(), [], ["az"]);
+    it("a missing az fails the checks that need it, naming the tool and the fix (processes)", async () => {
+        const { run, report } = await runJson(healthyScenario(), [], { without: ["az"], mode: "processes" });
         assert.strictEqual(run.code, 1);
         assert.deepStrictEqual(failingNames(report), [ACR, ADMIN, FIC]);
         for (const name of [ACR, ADMIN, FIC]) {
             assert.strictEqual(check(report, name).detail, "az was not found on PATH");
             assert.match(check(report, name).fix ?? "", /install the Azure CLI .* and run az login/);
         }
+        const inProcess = await runJson(healthyScenario(), [], { without: ["az"] });
+        assert.deepStrictEqual(inProcess.report, report);
     });
 
     it("az not logged in", async () => {
@@ -370,16 +385,16 @@ describe("verify: missing tools and logins get a clear message", () => {
     });
 
     it("a missing kubectl fails each workload check", async () => {
-        const { report } = await runJson(withSecondWorkload(healthyScenario()), [], ["kubectl"]);
+        const { report } = await runJson(withSecondWorkload(healthyScenario()), [], { without: ["kubectl"] });
         assert.deepStrictEqual(failingNames(report), [API, WORKER]);
         assert.strictEqual(check(report, API).detail, "kubectl was not found on PATH");
         assert.match(check(report, API).fix ?? "", /kubelogin convert-kubeconfig -l azurecli/);
     });
 
-    it("gh not logged in", async () => {
+    it("gh not logged in: exit code 4 (processes)", async () => {
         const s = healthyScenario();
         s.ghNotLoggedIn = true;
-        const { report } = await runJson(s);
+        const { report } = await runJson(s, [], { mode: "processes" });
         assert.deepStrictEqual(failingNames(report), [SECRETS]);
         assert.deepStrictEqual(
             [check(report, SECRETS).detail, check(report, SECRETS).fix],

@@ -66,7 +66,7 @@ export interface PodManifest {
     spec: Record<string, unknown>;
 }
 
-/** The ports the checks use. Tests drive them through fake executables on PATH. */
+/** The ports the checks use. Tests drive them through a fake ToolRunner, or fake executables on PATH. */
 export interface Adapters {
     stackOutputs(stack: string): Promise<Record<string, unknown>>;
     httpGet(url: string): Promise<HttpResult>;
@@ -91,14 +91,28 @@ export interface AdapterOptions {
     kubeContext?: string;
     /** Per-command time limit in milliseconds; default 120000. check-acr gets five times that. */
     commandTimeoutMs?: number;
+    /**
+     * Optional: runs one tool call; default spawnTool, which starts the executable found on env.PATH.
+     * Tests pass an in-process fake; everything else in the adapters (arguments, environment,
+     * time limits, failure classification, parsing) stays the same.
+     */
+    runTool?: ToolRunner;
 }
 
-interface RunResult {
+/** How a tool call ended. timedOut means it was stopped after timeoutMs; code is then whatever the killed process returned. */
+export interface RunResult {
     code: number;
     stdout: string;
     stderr: string;
     timedOut: boolean;
 }
+
+/**
+ * Runs `tool` with `args` and the environment `env`, stopping it after timeoutMs,
+ * with `input` on stdin if given. Rejects only when the tool cannot be started
+ * (missingToolError when it is not installed); a non-zero exit resolves.
+ */
+export type ToolRunner = (tool: Tool, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, input?: string) => Promise<RunResult>;
 
 const INSTALL_HINTS: Record<Tool, string> = {
     pulumi: "install the Pulumi CLI (https://www.pulumi.com/docs/install/) and run pulumi login",
@@ -108,8 +122,14 @@ const INSTALL_HINTS: Record<Tool, string> = {
     curl: "install curl",
 };
 
-function run(tool: Tool, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, input?: string): Promise<RunResult> {
-    return new Promise((resolve, reject) => {
+/** The error for a tool that is not installed: what spawnTool rejects with on ENOENT. */
+export function missingToolError(tool: Tool): ToolError {
+    return new ToolError(tool, "missing", `${tool} was not found on PATH`, INSTALL_HINTS[tool]);
+}
+
+/** The default ToolRunner: spawns the executable. */
+const spawnTool: ToolRunner = (tool, args, env, timeoutMs, input) =>
+    new Promise((resolve, reject) => {
         // No shell, no terminal: every argument is passed verbatim and nothing can prompt.
         const child = spawn(tool, args, { env, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
         let stdout = "";
@@ -124,7 +144,7 @@ function run(tool: Tool, args: string[], env: NodeJS.ProcessEnv, timeoutMs: numb
         child.on("error", (err: NodeJS.ErrnoException) => {
             clearTimeout(timer);
             if (err.code === "ENOENT") {
-                reject(new ToolError(tool, "missing", `${tool} was not found on PATH`, INSTALL_HINTS[tool]));
+                reject(missingToolError(tool));
             } else {
                 reject(new ToolError(tool, "failed", `${tool} could not be started: ${err.message}`));
             }
@@ -137,7 +157,6 @@ function run(tool: Tool, args: string[], env: NodeJS.ProcessEnv, timeoutMs: numb
             child.stdin.end(input);
         }
     });
-}
 
 /** The first meaningful line of a tool's error output, for a one-line detail. */
 export function firstLine(text: string): string {
@@ -291,6 +310,7 @@ export function podStateFromJson(pod: unknown): PodState {
 export function createAdapters(options: AdapterOptions): Adapters {
     const timeoutMs = options.commandTimeoutMs ?? 120_000;
     const env = options.env;
+    const run = options.runTool ?? spawnTool;
 
     async function call(tool: Tool, args: string[], extra: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<string> {
         const result = await run(tool, args, extra.env ?? env, extra.timeoutMs ?? timeoutMs, extra.input);

@@ -1,5 +1,5 @@
 import { randomBytes } from "crypto";
-import { createAdapters, ToolError } from "./adapters";
+import { createAdapters, ToolError, ToolRunner } from "./adapters";
 import { runChecks } from "./checks";
 import { parseStackOutputs, StackOutputError } from "./outputs";
 import { buildReport, formatJson, formatTable } from "./report";
@@ -73,6 +73,8 @@ export interface MainDeps {
     pollIntervalMs?: number;
     sleep?: (ms: number) => Promise<void>;
     randomSuffix?: () => string;
+    /** Optional: runs the tool calls; default: spawn the executables on env.PATH (see AdapterOptions.runTool). */
+    runTool?: ToolRunner;
 }
 
 export async function main(argv: string[], deps: MainDeps): Promise<number> {
@@ -96,7 +98,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
 
     let outputs;
     try {
-        outputs = parseStackOutputs(args.stack, await createAdapters({ env: deps.env }).stackOutputs(args.stack));
+        outputs = parseStackOutputs(args.stack, await createAdapters({ env: deps.env, runTool: deps.runTool }).stackOutputs(args.stack));
     } catch (e) {
         if (e instanceof ToolError) {
             return cannotRun(`cannot read the outputs of stack ${args.stack}: ${e.message}`, e.fix);
@@ -107,7 +109,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
         throw e;
     }
 
-    const adapters = createAdapters({ env: deps.env, kubeContext: args.context ?? outputs.clusterName });
+    const adapters = createAdapters({ env: deps.env, kubeContext: args.context ?? outputs.clusterName, runTool: deps.runTool });
     const pod: PodRunOptions = {
         image: args.image,
         timeoutSeconds: args.podTimeoutSeconds,
