@@ -16,6 +16,10 @@ async function run(args: Partial<AksClusterArgs> = {}) {
     return runUnderMocks(() => new AksCluster("aks-dev", { resourceGroupName: "rg-dev", location: "westeurope", ...args }));
 }
 
+let defaultRun: ReturnType<typeof run> | undefined;
+/** The cluster with default arguments, run once and shared: the tests only read what it recorded. */
+const runDefaults = () => (defaultRun ??= run());
+
 function clusterOf(resources: Recorded[]): Recorded {
     return one(resources, CLUSTER);
 }
@@ -24,7 +28,7 @@ const failure = (args: Partial<AksClusterArgs>): Promise<string> => rejectionMes
 
 describe("AksCluster: secure defaults reach the provider", () => {
     it("registers the component with its token and the cluster as its child", async () => {
-        const { resources } = await run();
+        const { resources } = await runDefaults();
         const component = one(resources, "credless-aks:aks:AksCluster");
         const cluster = clusterOf(resources);
         assert.strictEqual(cluster.parent, component.urn);
@@ -32,13 +36,13 @@ describe("AksCluster: secure defaults reach the provider", () => {
     });
 
     it("turns on the OIDC issuer and workload identity", async () => {
-        const inputs = clusterOf((await run()).resources).inputs;
+        const inputs = clusterOf((await runDefaults()).resources).inputs;
         assert.deepStrictEqual(inputs.oidcIssuerProfile, { enabled: true });
         assert.deepStrictEqual(inputs.securityProfile, { workloadIdentity: { enabled: true } });
     });
 
     it("uses a system-assigned managed identity and never a service principal", async () => {
-        const inputs = clusterOf((await run()).resources).inputs;
+        const inputs = clusterOf((await runDefaults()).resources).inputs;
         assert.deepStrictEqual(inputs.identity, { type: "SystemAssigned" });
         assert.strictEqual(inputs.servicePrincipalProfile, undefined);
     });
@@ -55,7 +59,7 @@ describe("AksCluster: secure defaults reach the provider", () => {
     });
 
     it("sets upgrade channels, Cilium network policy on the Cilium dataplane, a system pool and the Free tier", async () => {
-        const inputs = clusterOf((await run()).resources).inputs;
+        const inputs = clusterOf((await runDefaults()).resources).inputs;
         assert.deepStrictEqual(inputs.autoUpgradeProfile, { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" });
         const { networkPlugin, networkPluginMode, networkDataplane, networkPolicy } = inputs.networkProfile;
         assert.deepStrictEqual([networkPlugin, networkPluginMode, networkDataplane, networkPolicy], ["azure", "overlay", "cilium", "cilium"]);
@@ -125,7 +129,7 @@ describe("AksCluster: secure defaults reach the provider", () => {
 
 describe("AksCluster: deletion protection and management lock", () => {
     it("are off by default: no lock, not protected", async () => {
-        const { resources } = await run();
+        const { resources } = await runDefaults();
         assert.strictEqual(ofType(resources, LOCK).length, 0);
         assert.strictEqual(clusterOf(resources).protect, false);
     });
@@ -155,7 +159,7 @@ describe("AksCluster: deletion protection and management lock", () => {
 describe("AksCluster: what the cluster's channels and autoscaler own after creation", () => {
     it("ignores later changes to kubernetesVersion, always (the upgrade channel moves it)", async () => {
         assert.deepStrictEqual(clusterOf((await run({ kubernetesVersion: "1.33" })).resources).ignoreChanges, ["kubernetesVersion"]);
-        assert.deepStrictEqual(clusterOf((await run()).resources).ignoreChanges, ["kubernetesVersion"]);
+        assert.deepStrictEqual(clusterOf((await runDefaults()).resources).ignoreChanges, ["kubernetesVersion"]);
     });
 
     it("ignores the inline pool's count when the autoscaler is on", async () => {
@@ -171,13 +175,13 @@ describe("AksCluster: what the cluster's channels and autoscaler own after creat
 
 describe("AksCluster: system pool taint and maintenance windows", () => {
     it("taints the system pool CriticalAddonsOnly only when asked", async () => {
-        assert.strictEqual(clusterOf((await run()).resources).inputs.agentPoolProfiles[0].nodeTaints, undefined);
+        assert.strictEqual(clusterOf((await runDefaults()).resources).inputs.agentPoolProfiles[0].nodeTaints, undefined);
         const tainted = clusterOf((await run({ nodePool: { criticalAddonsOnly: true } })).resources).inputs.agentPoolProfiles[0];
         assert.deepStrictEqual(tainted.nodeTaints, ["CriticalAddonsOnly=true:NoSchedule"]);
     });
 
     it("creates no maintenance configuration by default", async () => {
-        assert.strictEqual(ofType((await run()).resources, MAINTENANCE).length, 0);
+        assert.strictEqual(ofType((await runDefaults()).resources, MAINTENANCE).length, 0);
     });
 
     it("applies one weekly window to both AKS-managed schedules of the cluster", async () => {
@@ -201,7 +205,7 @@ describe("AksCluster: system pool taint and maintenance windows", () => {
 
 describe("AksCluster: the deployer's access", () => {
     it("grants the caller from getClientConfig RBAC Cluster Admin on the cluster, with a deterministic name", async () => {
-        const { resources, calls } = await run();
+        const { resources, calls } = await runDefaults();
         const cluster = clusterOf(resources);
         const grant = one(resources, ROLE_ASSIGNMENT);
         assert.ok(calls.some((c) => c.token === "azure-native:authorization:getClientConfig"));
@@ -227,7 +231,7 @@ describe("AksCluster: the deployer's access", () => {
     });
 
     it("builds the Kubernetes provider only after the wait that follows the role assignment", async () => {
-        const { resources } = await run();
+        const { resources } = await runDefaults();
         const provider = one(resources, K8S_PROVIDER);
         const grant = one(resources, ROLE_ASSIGNMENT);
         const wait = resources.find((r) => r.type.endsWith("RbacPropagationWait"));
@@ -246,21 +250,21 @@ describe("AksCluster: the deployer's access", () => {
 
 describe("AksCluster: outputs", () => {
     it("returns the issuer exactly as Azure reports it, trailing slash kept", async () => {
-        const { value } = await run();
+        const { value } = await runDefaults();
         const issuer = await valueOf(value.oidcIssuerUrl);
         assert.strictEqual(issuer, fakeIssuerUrl("westeurope", "aks-dev"));
         assert.ok(issuer.endsWith("/"));
     });
 
     it("returns the kubelet identity's object id, not the control plane's", async () => {
-        const { value, resources } = await run();
+        const { value, resources } = await runDefaults();
         const kubelet = await valueOf(value.kubeletIdentityObjectId);
         assert.strictEqual(kubelet, fakeKubeletObjectId("aks-dev"));
         assert.notStrictEqual(kubelet, clusterOf(resources).state.identity.principalId);
     });
 
     it("returns name, id and resource group of the cluster", async () => {
-        const { value, resources } = await run();
+        const { value, resources } = await runDefaults();
         assert.strictEqual(await valueOf(value.clusterName), "aks-dev");
         assert.strictEqual(await valueOf(value.resourceId), clusterOf(resources).id);
         assert.strictEqual(await valueOf(value.resourceGroupName), "rg-dev");

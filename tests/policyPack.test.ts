@@ -14,6 +14,8 @@ import { policies } from "../policy/policies";
  * @pulumi/pulumi/cmd/run-policy-pack with the pack directory as working
  * directory, the stack's config in PULUMI_CONFIG and its name in
  * PULUMI_NODEJS_STACK), then talks to it over the analyzer protocol.
+ * One difference: the host's ts-node transpiles without type-checking
+ * (tests/fixtures/policy/transpileOnlyHost.js says why and where that check runs).
  */
 describe("policy pack served as the Pulumi CLI starts it", function () {
     this.timeout(120000);
@@ -22,7 +24,8 @@ describe("policy pack served as the Pulumi CLI starts it", function () {
 
     before(async () => {
         const root = path.join(__dirname, "..");
-        pack = spawn(process.execPath, [path.join(root, "node_modules/@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."], {
+        const host = [path.join(root, "node_modules/@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."];
+        pack = spawn(process.execPath, ["--require", path.join(__dirname, "fixtures/policy/transpileOnlyHost.js"), ...host], {
             cwd: path.join(root, "policy"),
             env: { ...process.env, PULUMI_CONFIG: JSON.stringify({ "credless-aks:environment": "prod" }), PULUMI_NODEJS_STACK: "release" },
             stdio: ["ignore", "pipe", "pipe"],

@@ -1,6 +1,17 @@
 import * as assert from "assert";
 import { Report } from "../scripts/verify/report";
-import { Call, healthyScenario, runVerify, RunVerifyOptions, Scenario, VerifyRun } from "./verifyHarness";
+import { createAdapters, missingToolError, ToolError } from "../scripts/verify/adapters";
+import { Call, healthyScenario, runVerify, RunVerifyOptions, Scenario, VerifyRun, withFakeExecutables } from "./verifyHarness";
+
+/** What `attempt` rejects with; fails the test when it resolves. */
+async function rejectionOf(attempt: () => Promise<unknown>): Promise<unknown> {
+    try {
+        await attempt();
+    } catch (e) {
+        return e;
+    }
+    throw new Error("expected a rejection");
+}
 
 /**
  * `npm run verify` end to end, against fake tools. Each broken link fails its
@@ -364,16 +375,22 @@ describe("verify: a stack without workloads", () => {
 });
 
 describe("verify: missing tools and logins get a clear message", () => {
-    it("a missing az fails the checks that need it, naming the tool and the fix (processes)", async () => {
-        const { run, report } = await runJson(healthyScenario(), [], { without: ["az"], mode: "processes" });
+    it("a missing az fails the checks that need it, naming the tool and the fix", async () => {
+        const { run, report } = await runJson(healthyScenario(), [], { without: ["az"] });
         assert.strictEqual(run.code, 1);
         assert.deepStrictEqual(failingNames(report), [ACR, ADMIN, FIC]);
         for (const name of [ACR, ADMIN, FIC]) {
             assert.strictEqual(check(report, name).detail, "az was not found on PATH");
             assert.match(check(report, name).fix ?? "", /install the Azure CLI .* and run az login/);
         }
-        const inProcess = await runJson(healthyScenario(), [], { without: ["az"] });
-        assert.deepStrictEqual(inProcess.report, report);
+    });
+
+    it("spawning an executable that is not on PATH gives the same ToolError as the in-process runner (processes)", async () => {
+        const { result } = await withFakeExecutables(healthyScenario(), [], (env) =>
+            rejectionOf(() => createAdapters({ env }).acrAdminUserEnabled("rg-geofencing-dev", "crcontosogeodev")),
+        );
+        assert.ok(result instanceof ToolError);
+        assert.deepStrictEqual([result.tool, result.kind, result.message, result.fix], ["az", "missing", missingToolError("az").message, missingToolError("az").fix]);
     });
 
     it("az not logged in", async () => {
@@ -391,15 +408,26 @@ describe("verify: missing tools and logins get a clear message", () => {
         assert.match(check(report, API).fix ?? "", /kubelogin convert-kubeconfig -l azurecli/);
     });
 
-    it("gh not logged in: exit code 4 (processes)", async () => {
+    it("gh not logged in: exit code 4", async () => {
         const s = healthyScenario();
         s.ghNotLoggedIn = true;
-        const { report } = await runJson(s, [], { mode: "processes" });
+        const { report } = await runJson(s);
         assert.deepStrictEqual(failingNames(report), [SECRETS]);
         assert.deepStrictEqual(
             [check(report, SECRETS).detail, check(report, SECRETS).fix],
             ["gh is not logged in", "set GITHUB_TOKEN (or GH_TOKEN) or run gh auth login"],
         );
+    });
+
+    it("a spawned executable's exit code and stderr reach the classification: gh exiting 4 is not logged in (processes)", async () => {
+        const s = healthyScenario();
+        s.ghNotLoggedIn = true;
+        const { result, calls } = await withFakeExecutables(s, ["gh"], (env) =>
+            rejectionOf(() => createAdapters({ env }).githubSecretNames("contoso/geofencing", "dev")),
+        );
+        assert.strictEqual(calls.length, 1);
+        assert.ok(result instanceof ToolError);
+        assert.deepStrictEqual([result.tool, result.kind, result.message], ["gh", "login", "gh is not logged in"]);
     });
 
     it("a missing pulumi stops verify with exit code 2 and the fix", async () => {

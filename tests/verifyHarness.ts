@@ -102,14 +102,23 @@ async function runInProcess(scenario: Scenario, argv: string[], without: string[
     return { code, out: run.out(), err: run.err(), calls, podsLeft: pods.list(), sleeps: run.sleeps };
 }
 
-async function runWithProcesses(scenario: Scenario, argv: string[], without: string[]): Promise<VerifyRun> {
+/**
+ * A temporary bin directory with a fake executable for each of `tools`, and
+ * the environment that makes it the whole PATH; `use` runs with that
+ * environment. Returns what `use` returned, the calls recorded and the pods left.
+ */
+export async function withFakeExecutables<T>(
+    scenario: Scenario,
+    tools: readonly string[],
+    use: (env: NodeJS.ProcessEnv) => Promise<T>,
+): Promise<{ result: T; calls: Call[]; podsLeft: string[] }> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "credless-verify-"));
     try {
         const bin = path.join(dir, "bin");
         const state = path.join(dir, "state");
         fs.mkdirSync(bin);
         fs.mkdirSync(state);
-        for (const tool of FAKE_TOOLS.filter((t) => !without.includes(t))) {
+        for (const tool of tools) {
             const wrapper = path.join(bin, tool);
             fs.writeFileSync(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${path.join(FIXTURES, "fake-tool.js")}" ${tool} "$@"\n`);
             fs.chmodSync(wrapper, 0o755);
@@ -118,18 +127,24 @@ async function runWithProcesses(scenario: Scenario, argv: string[], without: str
         const callsFile = path.join(dir, "calls.jsonl");
         fs.writeFileSync(scenarioFile, JSON.stringify(scenario));
         fs.writeFileSync(callsFile, "");
-        const run = baseDeps();
-        const code = await main(argv, {
-            ...run.deps,
-            env: { PATH: bin, HOME: dir, VERIFY_FAKE_SCENARIO: scenarioFile, VERIFY_FAKE_CALLS: callsFile, VERIFY_FAKE_STATE: state },
-        });
+        const result = await use({ PATH: bin, HOME: dir, VERIFY_FAKE_SCENARIO: scenarioFile, VERIFY_FAKE_CALLS: callsFile, VERIFY_FAKE_STATE: state });
         const calls = fs
             .readFileSync(callsFile, "utf8")
             .split("\n")
             .filter((l) => l !== "")
             .map((l) => JSON.parse(l) as Call);
-        return { code, out: run.out(), err: run.err(), calls, podsLeft: filePodStore(state).list(), sleeps: run.sleeps };
+        return { result, calls, podsLeft: filePodStore(state).list() };
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }
+}
+
+async function runWithProcesses(scenario: Scenario, argv: string[], without: string[]): Promise<VerifyRun> {
+    const run = baseDeps();
+    const { result: code, calls, podsLeft } = await withFakeExecutables(
+        scenario,
+        FAKE_TOOLS.filter((t) => !without.includes(t)),
+        (env) => main(argv, { ...run.deps, env }),
+    );
+    return { code, out: run.out(), err: run.err(), calls, podsLeft, sleeps: run.sleeps };
 }
