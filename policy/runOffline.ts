@@ -123,6 +123,18 @@ function optionsOf(resource: OfflineResource): PolicyResourceOptions {
     };
 }
 
+/**
+ * The resource type validateResourceOfType attaches to the function it returns
+ * (as __pulumiType). The engine's analyzer skips such a policy for any other
+ * type without calling it (@pulumi/policy 1.21.0, server.js, "Fast check to see
+ * if the policy isn't applicable"); called, it would only throw notApplicable,
+ * which costs more than all the policies' checks. Skipped here per validation.
+ */
+function attachedType(validate: unknown): string | undefined {
+    const type = (validate as { __pulumiType?: unknown }).__pulumiType;
+    return typeof type === "string" && type.length > 0 ? type : undefined;
+}
+
 function isStackPolicy(policy: ResourceValidationPolicy | StackValidationPolicy): policy is StackValidationPolicy {
     return typeof (policy as StackValidationPolicy).validateStack === "function";
 }
@@ -141,6 +153,9 @@ const NO_STACK_TAGS: ReadonlyMap<string, string> = new Map();
 export function runPolicies(resources: OfflineResource[], stack: OfflineStack): PolicyResult[] {
     const environment = stack.environment ?? stack.name;
     const results: PolicyResult[] = [];
+    // Each resource's view is built once and shared by every policy, as the engine sends each resource once.
+    const views = resources.map(resourceView);
+    let stackResources: PolicyResource[] | undefined;
 
     for (const policy of policies) {
         const enforcementLevel = policy.enforcementLevel ?? "advisory";
@@ -169,7 +184,8 @@ export function runPolicies(resources: OfflineResource[], stack: OfflineStack): 
         };
 
         if (isStackPolicy(policy)) {
-            const args: StackValidationArgs = { resources: policyResources(resources), stackTags: NO_STACK_TAGS, getConfig, notApplicable };
+            stackResources ??= policyResources(resources, views);
+            const args: StackValidationArgs = { resources: stackResources, stackTags: NO_STACK_TAGS, getConfig, notApplicable };
             run(() =>
                 policy.validateStack(args, (message, urn) => {
                     const resource = urn === undefined ? undefined : resources.find((r) => r.urn === urn);
@@ -179,9 +195,13 @@ export function runPolicies(resources: OfflineResource[], stack: OfflineStack): 
             continue;
         }
         const validations = policy.validateResource === undefined ? [] : [policy.validateResource].flat();
-        for (const resource of resources) {
-            const args: ResourceValidationArgs = { ...resourceView(resource), stackTags: NO_STACK_TAGS, getConfig, notApplicable };
+        for (const [i, resource] of resources.entries()) {
+            const args: ResourceValidationArgs = { ...views[i], stackTags: NO_STACK_TAGS, getConfig, notApplicable };
             for (const validate of validations) {
+                const onlyType = attachedType(validate);
+                if (onlyType !== undefined && onlyType !== resource.type) {
+                    continue;
+                }
                 run(
                     () =>
                         validate(args, (message) =>
@@ -215,10 +235,10 @@ function resourceView(resource: OfflineResource) {
 }
 
 /** Resources as a stack policy sees them: parent and dependencies resolved to resources of the stack. */
-function policyResources(resources: OfflineResource[]): PolicyResource[] {
+function policyResources(resources: OfflineResource[], views: ReturnType<typeof resourceView>[]): PolicyResource[] {
     const byUrn = new Map<string, PolicyResource>();
-    const converted = resources.map((resource) => {
-        const converted: PolicyResource = { ...resourceView(resource), dependencies: [], propertyDependencies: {} };
+    const converted = resources.map((resource, i) => {
+        const converted: PolicyResource = { ...views[i], dependencies: [], propertyDependencies: {} };
         byUrn.set(resource.urn, converted);
         return converted;
     });
