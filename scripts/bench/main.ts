@@ -40,7 +40,7 @@ const median = (xs: number[]) => {
  */
 const LOADERS = { sucrase: "sucrase/register/ts", "ts-node": "ts-node/register/transpile-only" } as const;
 
-function child(script: "floorChild" | "planChild", args: string[], loader: keyof typeof LOADERS = "sucrase"): Sample {
+function child(script: "floorChild" | "planChild" | "engineFloorChild", args: string[], loader: keyof typeof LOADERS = "sucrase"): Sample {
     const t0 = performance.now();
     const res = spawnSync(process.execPath, ["-r", LOADERS[loader], path.join(__dirname, `${script}.ts`), ...args], {
         cwd: ROOT,
@@ -130,8 +130,20 @@ function main(): void {
     const perWorkloadMs = (median(last.samples.map((s) => s.ms)) - median(first.samples.map((s) => s.ms))) / (last.n - first.n);
     const perWorkloadResources = (last.samples[0].resources! - first.samples[0].resources!) / (last.n - first.n);
     const linear = scaled.every((r) => r.samples[0].resources === first.samples[0].resources! + (r.n - first.n) * perWorkloadResources);
+    // The engine floor per workload: the resources of the first and last plan registered again, bare.
+    const floorOf = (label: string, config: Record<string, string>) => {
+        const recordedFile = path.join(WORK, `${label}-recorded.json`);
+        const configFile = path.join(WORK, `${label}.json`);
+        fs.writeFileSync(configFile, JSON.stringify(config));
+        child("planChild", [configFile, "dev", recordedFile]);
+        return median(Array.from({ length: runs }, () => child("engineFloorChild", [recordedFile]).ms));
+    };
+    const engineFloorMs = (floorOf(`w${last.n}`, configWithWorkloads(last.n)) - floorOf(`w${first.n}`, configWithWorkloads(first.n))) / (last.n - first.n);
     out.push("");
     out.push(`Per extra workload: ${perWorkloadMs.toFixed(1)} ms and ${perWorkloadResources} resources; resource count ${linear ? "grows exactly linearly" : "does NOT grow linearly"} (${scaled.map((r) => `${r.n}: ${r.samples[0].resources}`).join(", ")}).`);
+    out.push(
+        `Engine floor per extra workload: ${engineFloorMs.toFixed(1)} ms, the same resources registered again with their recorded inputs, parents and providers through the same SDK classes and mock runtime, without credless-aks's code (scripts/bench/engineFloorChild.ts); credless-aks's own share: ${(perWorkloadMs - engineFloorMs).toFixed(1)} ms (component code, Outputs passed between resources, policies, trust map).`,
+    );
     out.push("");
     if (process.argv.includes("--skip-tests")) {
         process.stdout.write(out.join("\n") + "\n");

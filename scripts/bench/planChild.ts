@@ -8,14 +8,28 @@ const t0 = performance.now();
 
 import * as fs from "fs";
 import { planStack } from "../plan/main";
+import type { RecordedForFloor } from "./engineFloorChild";
 
 const tImported = performance.now();
 
 async function run(): Promise<void> {
-    const [configFile, stack] = process.argv.slice(2);
+    const [configFile, stack, recordedFile] = process.argv.slice(2);
     const config = JSON.parse(fs.readFileSync(configFile, "utf8")) as Record<string, string>;
     const plan = await planStack(stack, config);
     const ms = performance.now() - t0;
+    if (recordedFile) {
+        // What engineFloorChild registers again, bare.
+        const recorded: RecordedForFloor[] = plan.resources.map((r) => ({
+            type: r.type,
+            name: r.name,
+            urn: r.urn,
+            parent: r.parent,
+            custom: r.custom,
+            provider: r.provider,
+            inputs: r.inputs,
+        }));
+        fs.writeFileSync(recordedFile, JSON.stringify(recorded));
+    }
     process.stdout.write(
         JSON.stringify({
             ms,
