@@ -393,10 +393,24 @@ function readGitHub(r: Reader, value: unknown, environment: string, workloads: W
     // Hardened in prod: nobody approves their own deployment, and admins do not bypass the rules.
     const preventSelfReview = r.boolean(`${key}.preventSelfReview`, g.preventSelfReview, environment === "prod");
     const canAdminsBypass = r.boolean(`${key}.canAdminsBypass`, g.canAdminsBypass, environment !== "prod");
+    const workloadNamespaces = [...new Set(workloads.map((w) => w.namespace))];
     const deployNamespaces =
-        g.deployNamespaces === undefined
-            ? [...new Set(workloads.map((w) => w.namespace))]
-            : r.stringList(`${key}.deployNamespaces`, g.deployNamespaces, dnsLabelRule);
+        g.deployNamespaces === undefined ? workloadNamespaces : r.stringList(`${key}.deployNamespaces`, g.deployNamespaces, dnsLabelRule);
+    if (g.deployNamespaces !== undefined) {
+        // The workflows deploy the workloads, so their rights stop at the workloads' namespaces:
+        // never kube-system, default, or a namespace this stack knows nothing about.
+        deployNamespaces.forEach((ns, i) => {
+            if (deployNamespaces.indexOf(ns) !== i) {
+                r.fail(`${key}.deployNamespaces[${i}]`, ns, "is listed twice");
+            } else if (!workloadNamespaces.includes(ns)) {
+                r.fail(
+                    `${key}.deployNamespaces[${i}]`,
+                    ns,
+                    `is not the namespace of any workload (${workloadNamespaces.map((n) => `"${n}"`).join(", ") || "none declared"}): the workflows get deploy rights on the workloads' namespaces only`,
+                );
+            }
+        });
+    }
 
     if (subjectFormat === "immutable" && (ownerId === undefined) !== (repositoryId === undefined)) {
         r.problems.push(

@@ -135,6 +135,12 @@ describe("config: every rule has its message", () => {
         ],
         ["unknown subject format", { github: { repository: "a/b", subjectFormat: "id" } }, 'credless-aks:github.subjectFormat is "id": must be one of name, immutable'],
         ["unknown github key", { github: { repository: "a/b", repo: "x" } }, "credless-aks:github.repo is not a known key: expected one of repository, subjectFormat, keepNameSubjects, ownerId, repositoryId, triggers, secretsScope, environmentName, reviewers, protectedBranches, preventSelfReview, canAdminsBypass, deployNamespaces"],
+        [
+            "a deploy namespace no workload uses",
+            { github: { repository: "a/b", deployNamespaces: ["geofencing", "kube-system"] }, workloads: [{ name: "api", namespace: "geofencing" }] },
+            'credless-aks:github.deployNamespaces[1] is "kube-system": is not the namespace of any workload ("geofencing"): the workflows get deploy rights on the workloads\' namespaces only',
+        ],
+        ["a deploy namespace listed twice", { github: { repository: "a/b", deployNamespaces: ["geofencing", "geofencing"] }, workloads: [{ name: "api", namespace: "geofencing" }] }, 'credless-aks:github.deployNamespaces[1] is "geofencing": is listed twice'],
         ["unknown tier", { cluster: { tier: "Premium" } }, 'credless-aks:cluster.tier is "Premium": must be one of Free, Standard'],
         ["unknown sku", { registry: { namePrefix: "contosogeo", sku: "Free" } }, 'credless-aks:registry.sku is "Free": must be one of Basic, Standard, Premium'],
         ["registry prefix with hyphen", { registry: { namePrefix: "contoso-geo" } }, 'credless-aks:registry.namePrefix is "contoso-geo": must be 1 to 37 lower-case letters or digits (the registry name is the prefix plus a 13-character unique suffix, 50 at most, alphanumerics only)'],
