@@ -27,6 +27,19 @@ export function githubTokenProblem(env: { GITHUB_TOKEN?: string }, configToken?:
 }
 
 /**
+ * Undefined unless `github:token` is set in plain text (not with --secret):
+ * then it sits readable in the stack's config file, a stored credential the
+ * project promises not to have.
+ */
+export function plaintextTokenProblem(configToken: string | undefined, isSecret: boolean): string | undefined {
+    return configToken !== undefined && configToken.trim() !== "" && !isSecret
+        ? "github:token is set in plain text in the stack's config, where anyone who can read the file can use it: " +
+              "remove it (pulumi config rm github:token) and set it again with pulumi config set --secret github:token <token>, " +
+              "or leave config alone and set the GITHUB_TOKEN environment variable"
+        : undefined;
+}
+
+/**
  * Arguments of an explicit GitHub provider for `repository` ("owner/name"):
  * the owner is the account the provider manages, the token a secret. An
  * explicit provider does not read `github:token` itself, hence the token here.

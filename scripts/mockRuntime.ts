@@ -225,14 +225,14 @@ let runCounter = 0;
  */
 export async function runUnderMocks<T>(
     program: () => T | Promise<T>,
-    options: { project?: string; stack?: string; config?: Record<string, string>; preview?: boolean; stackTraces?: boolean } = {},
+    options: { project?: string; stack?: string; config?: Record<string, string>; secretKeys?: string[]; preview?: boolean; stackTraces?: boolean } = {},
 ): Promise<RunResult<T>> {
     const resources: Recorded[] = [];
     const calls: { token: string; inputs: Record<string, any> }[] = [];
     const pending = new Map<string, Partial<Recorded>>();
     runCounter++;
 
-    pulumi.runtime.setAllConfig(options.config ?? {}, []);
+    pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
     await pulumi.runtime.setMocks(
         {
             newResource(args) {

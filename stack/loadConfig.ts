@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { githubToken, githubTokenProblem } from "../components/githubProvider";
+import { githubToken, githubTokenProblem, plaintextTokenProblem } from "../components/githubProvider";
 import { parseStackConfig, RawConfig, StackConfig } from "./config";
 import { StackEnvironment } from "./program";
 
@@ -19,6 +19,19 @@ export function readRawConfig(): RawConfig {
     };
 }
 
+/**
+ * Whether config key `key` was set with --secret. The Pulumi CLI hands the
+ * program the names of its secret keys, and @pulumi/pulumi 3.248.0 answers
+ * with runtime/config's isConfigSecret, which its typings leave out
+ * (@internal); it is what the SDK itself uses to warn when a secret is read
+ * with get(). Should a later SDK drop it, the check is skipped rather than
+ * guessed.
+ */
+function isConfigSecret(key: string): boolean {
+    const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (key: string) => boolean };
+    return typeof runtimeConfig.isConfigSecret === "function" ? runtimeConfig.isConfigSecret(key) : true;
+}
+
 export function loadStackConfig(): StackConfig {
     return parseStackConfig(readRawConfig());
 }
@@ -32,6 +45,11 @@ export function loadStackConfig(): StackConfig {
  */
 export function readStackEnvironment(env: NodeJS.ProcessEnv = process.env): StackEnvironment {
     const configToken = new pulumi.Config("github").get("token");
+    // A plain-text token fails previews too: it is already stored where it should not be.
+    const plaintext = plaintextTokenProblem(configToken, isConfigSecret("github:token"));
+    if (plaintext) {
+        throw new Error(plaintext);
+    }
     const problem = githubTokenProblem(env, configToken);
     if (problem && !pulumi.runtime.isDryRun()) {
         throw new Error(problem);
