@@ -272,7 +272,8 @@ describe("AksCluster: outputs", () => {
 
     it("hands the provider a secret kubeconfig that never asks for device code", async () => {
         for (const kubeloginMode of [undefined, "workloadidentity"] as const) {
-            const { value, resources } = await run({ kubeloginMode });
+            // kubeloginMode left undefined is the default run: the component only reads args.kubeloginMode ?? "azurecli".
+            const { value, resources } = kubeloginMode === undefined ? await runDefaults() : await run({ kubeloginMode });
             assert.ok(await pulumiIsSecret(value.kubeconfig));
             const kubeconfig = await valueOf(value.kubeconfig);
             assert.ok(!kubeconfig.includes("devicecode"));

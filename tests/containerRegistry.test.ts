@@ -19,6 +19,10 @@ async function run(args: Partial<ContainerRegistryArgs> = {}, use?: (registry: C
     });
 }
 
+let defaultRun: ReturnType<typeof run> | undefined;
+/** The registry with default arguments, run once and shared: the tests only read what it recorded. */
+const runDefaults = () => (defaultRun ??= run());
+
 function roleIdOf(name: keyof typeof BUILT_IN_ROLES): string {
     return `/subscriptions/${FAKE.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLES[name]}`;
 }
@@ -27,7 +31,7 @@ const failure = (args: Partial<ContainerRegistryArgs>): Promise<string> => rejec
 
 describe("ContainerRegistry: secure defaults reach the provider", () => {
     it("disables the admin user and anonymous pull on a Basic registry, with no Premium-only policy", async () => {
-        const { resources } = await run();
+        const { resources } = await runDefaults();
         const component = one(resources, "credless-aks:acr:ContainerRegistry");
         const registry = one(resources, REGISTRY);
         assert.strictEqual(registry.parent, component.urn);
@@ -60,7 +64,7 @@ describe("ContainerRegistry: secure defaults reach the provider", () => {
     });
 
     it("outputs the registry's name, id and login server", async () => {
-        const { value, resources } = await run();
+        const { value, resources } = await runDefaults();
         const registry = one(resources, REGISTRY);
         assert.strictEqual(await valueOf(value.registryName), registry.inputs.registryName);
         assert.strictEqual(await valueOf(value.resourceId), registry.id);
@@ -70,7 +74,7 @@ describe("ContainerRegistry: secure defaults reach the provider", () => {
 
 describe("ContainerRegistry: name", () => {
     it("is the prefix plus a suffix seeded by subscription, resource group and component name", async () => {
-        const { resources } = await run();
+        const { resources } = await runDefaults();
         assert.strictEqual(one(resources, REGISTRY).inputs.registryName, registryName("contosogeo", `${FAKE.subscriptionId}/rg-dev/acr-dev`));
     });
 

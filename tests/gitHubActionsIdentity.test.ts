@@ -40,6 +40,10 @@ async function run(args: GitHubActionsIdentityArgs) {
     return { resources: result.resources, outputs };
 }
 
+let defaultRun: ReturnType<typeof run> | undefined;
+/** The identity with default arguments, run once and shared: the tests only read what it recorded. */
+const runDefaults = () => (defaultRun ??= run(base()));
+
 async function rejection(args: GitHubActionsIdentityArgs): Promise<string> {
     try {
         await runUnderMocks(() => new GitHubActionsIdentity("gha", args));
@@ -53,7 +57,7 @@ const subjectsOf = (resources: Recorded[]) => ofType(resources, FIC).map((r) => 
 
 describe("GitHubActionsIdentity: app, service principal, federated credentials", () => {
     it("trusts the environment's jobs by default, with GitHub's issuer and Entra's audience character for character", async () => {
-        const { resources, outputs } = await run(base());
+        const { resources, outputs } = await runDefaults();
         const app = one(resources, APP);
         const fic = one(resources, FIC);
         assert.strictEqual(app.inputs.displayName, "github-contoso-geofencing-dev");
@@ -137,7 +141,7 @@ describe("GitHubActionsIdentity: immutable subjects", () => {
     });
 
     it("keeps the name-based credentials, under their old names, while migrating", async () => {
-        const before = await run(base());
+        const before = await runDefaults();
         const during = await run(base({ repository: { owner: "contoso", name: "geofencing", ownerId: 9919, repositoryId: 681234567 }, subjectFormat: "immutable", keepNameSubjects: true }));
         const old = one(before.resources, FIC);
         const kept = one(during.resources, FIC, old.name);
@@ -201,7 +205,7 @@ describe("GitHubActionsIdentity: roles", () => {
     });
 
     it("grants nothing without a registry or cluster", async () => {
-        const { resources } = await run(base());
+        const { resources } = await runDefaults();
         assert.deepStrictEqual(ofType(resources, ROLE), []);
     });
 });

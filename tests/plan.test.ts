@@ -60,12 +60,23 @@ function capture(): { io: Parameters<typeof main>[1] & object; out: () => string
     };
 }
 
+const planned = new Map<string, Promise<Plan>>();
+/** Each stack's plan, made once and shared: the tests only read it. */
+function planOf(stack: string): Promise<Plan> {
+    let plan = planned.get(stack);
+    if (plan === undefined) {
+        plan = planStack(stack, readStackConfig(stack));
+        planned.set(stack, plan);
+    }
+    return plan;
+}
+
 describe("plan: both stacks", function () {
     this.timeout(60000);
     const plans: Record<string, Plan> = {};
     before(async () => {
-        plans.dev = await planStack("dev", readStackConfig("dev"));
-        plans.prod = await planStack("prod", readStackConfig("prod"));
+        plans.dev = await planOf("dev");
+        plans.prod = await planOf("prod");
     });
 
     for (const stack of ["dev", "prod"]) {
@@ -219,7 +230,7 @@ describe("plan: the stack's outputs are what verify reads", function () {
     this.timeout(60000);
     for (const stack of ["dev", "prod"]) {
         it(`${stack}: npm run verify parses the outputs the program exports, kubeconfig aside`, async () => {
-            const plan = await planStack(stack, readStackConfig(stack));
+            const plan = await planOf(stack);
             // `pulumi stack output --json` prints secrets as "[secret]" unless asked; verify never asks.
             const { kubeconfig: _secret, ...outputs } = plan.outputs;
             const parsed = parseStackOutputs(stack, { ...outputs, kubeconfig: "[secret]" });

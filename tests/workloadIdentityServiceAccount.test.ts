@@ -6,7 +6,7 @@ import {
     WorkloadIdentityServiceAccount,
     WorkloadIdentityServiceAccountArgs,
 } from "../components/workloadIdentityServiceAccount";
-import { FAKE, fakeIssuerUrl, one, ofType, Recorded, runUnderMocks, valueOf } from "./harness";
+import { FAKE, fakeIssuerUrl, one, ofType, Recorded, RunResult, runUnderMocks, valueOf } from "./harness";
 
 const MI = "azure-native:managedidentity:UserAssignedIdentity";
 const MI_FIC = "azure-native:managedidentity:FederatedIdentityCredential";
@@ -52,6 +52,10 @@ function build(overrides: Partial<WorkloadIdentityServiceAccountArgs> = {}, name
     return { component, provider, clusterUrn: c.resource.urn };
 }
 
+let defaultRun: Promise<RunResult<Built>> | undefined;
+/** The component with default arguments, run once and shared: the tests only read what it recorded. */
+const runDefaults = () => (defaultRun ??= runUnderMocks(() => build()));
+
 async function providerRef(provider: k8s.Provider): Promise<string> {
     return `${await valueOf(provider.urn)}::${await valueOf(provider.id)}`;
 }
@@ -83,12 +87,12 @@ describe("WorkloadIdentityServiceAccount: managed identity (default)", () => {
     });
 
     it("names the identity id-<component name> by default", async () => {
-        const { resources } = await runUnderMocks(() => build());
+        const { resources } = await runDefaults();
         assert.strictEqual(one(resources, MI).inputs.resourceName, "id-geofencing-api");
     });
 
     it("trusts the cluster's issuer output character for character, for the service account's real namespace and name", async () => {
-        const { resources, value } = await runUnderMocks(() => build());
+        const { resources, value } = await runDefaults();
         const fic = one(resources, MI_FIC);
         const clusterUrn = await valueOf(value.clusterUrn);
         assert.strictEqual(fic.inputs.issuer, fakeIssuerUrl("westeurope", "aks-geo"));
@@ -115,7 +119,7 @@ describe("WorkloadIdentityServiceAccount: managed identity (default)", () => {
     });
 
     it("annotates the service account with the identity's client id and the tenant id", async () => {
-        const { resources } = await runUnderMocks(() => build());
+        const { resources } = await runDefaults();
         const mi = one(resources, MI);
         const sa = one(resources, SA);
         assert.strictEqual(sa.inputs.metadata.annotations["azure.workload.identity/client-id"], mi.state.clientId);
@@ -153,7 +157,7 @@ describe("WorkloadIdentityServiceAccount: managed identity (default)", () => {
     });
 
     it("creates every Kubernetes object through the caller's provider", async () => {
-        const { resources, value } = await runUnderMocks(() => build());
+        const { resources, value } = await runDefaults();
         const objects = kubernetesObjects(resources);
         assert.deepStrictEqual(objects.map((o) => o.type).sort(), [NS, SA]);
         const ref = await providerRef(value.provider);
@@ -233,7 +237,7 @@ describe("WorkloadIdentityServiceAccount: managed identity (default)", () => {
     });
 
     it("parents every child to the component", async () => {
-        const { resources } = await runUnderMocks(() => build());
+        const { resources } = await runDefaults();
         const component = one(resources, "credless-aks:workload:WorkloadIdentityServiceAccount");
         for (const r of resources.filter((x) => [MI, MI_FIC, NS, SA].includes(x.type))) {
             assert.strictEqual(r.parent, component.urn, r.name);
@@ -241,7 +245,7 @@ describe("WorkloadIdentityServiceAccount: managed identity (default)", () => {
     });
 
     it("outputs ids, the service account and a pod template snippet", async () => {
-        const { value, resources } = await runUnderMocks(() => build());
+        const { value, resources } = await runDefaults();
         const mi = one(resources, MI);
         const c = value.component;
         assert.strictEqual(await valueOf(c.clientId), mi.state.clientId);
