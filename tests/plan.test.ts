@@ -5,11 +5,13 @@ import * as path from "path";
 import { stringify } from "yaml";
 import { GITHUB_OIDC_ISSUER } from "../components/githubConstants";
 import { roleNameOf } from "../components/roles";
+import { registerBare } from "../scripts/bench/engineFloorChild";
 import { main, parseArgs, Plan, planStack, readStackConfig } from "../scripts/plan/main";
 import { withTrustMap, START, END } from "../scripts/plan/readme";
 import { renderJson, renderMarkdown, renderText } from "../scripts/plan/render";
 import { trustMapMermaid } from "../scripts/plan/trustMap";
 import { parseStackOutputs } from "../scripts/verify/outputs";
+import { runUnderMocks } from "./harness";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -239,4 +241,22 @@ describe("plan: the stack's outputs are what verify reads", function () {
             assert.deepStrictEqual(parsed.githubSubjects, [`repo:contoso/geofencing:environment:${stack}`]);
         });
     }
+});
+
+/**
+ * The benchmark's engine floor registers the resources a plan recorded again,
+ * bare: it is a floor for the same work only if it registers the same
+ * resources, under the same URNs, parents and providers.
+ */
+describe("bench: the engine floor registers the plan's resources again", () => {
+    it("the same types, names, URNs, parents and providers as the dev plan, with the custom resources' inputs", async () => {
+        const plan = await planOf("dev");
+        const { resources } = await runUnderMocks(() => registerBare(plan.resources), { project: "credless-aks", stack: "dev" });
+        const shape = (r: { type: string; name: string; urn: string; parent: string; custom: boolean; provider: string }) =>
+            [r.type, r.name, r.urn, r.parent, r.custom, r.provider.split("::").slice(0, -1).join("::")].join(" | ");
+        assert.ok(plan.resources.length > 20);
+        assert.deepStrictEqual(resources.map(shape).sort(), plan.resources.map(shape).sort());
+        const identity = plan.resources.find((r) => r.type === "azure-native:managedidentity:UserAssignedIdentity")!;
+        assert.deepStrictEqual(resources.find((r) => r.urn === identity.urn)!.inputs, identity.inputs);
+    });
 });
