@@ -20,12 +20,13 @@ export function readRawConfig(): RawConfig {
 }
 
 /**
- * Whether config key `key` was set with --secret. The Pulumi CLI hands the
- * program the names of its secret keys, and @pulumi/pulumi 3.248.0 answers
- * with runtime/config's isConfigSecret, which its typings leave out
- * (@internal); it is what the SDK itself uses to warn when a secret is read
- * with get(). Should a later SDK drop it, the check is skipped rather than
- * guessed.
+ * Whether config key `key` was set with --secret. The language plugin hands
+ * the program the names of its secret keys in PULUMI_CONFIG_SECRET_KEYS
+ * (@pulumi/pulumi 3.248.0, runtime/config.js: "the environment variable key
+ * that the language plugin uses to set configuration keys that contain
+ * secrets"), and runtime/config's isConfigSecret reads them; its typings leave
+ * it out (@internal). Should a later SDK drop it, the check is skipped rather
+ * than guessed.
  */
 function isConfigSecret(key: string): boolean {
     const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (key: string) => boolean };
