@@ -1,47 +1,25 @@
 import * as assert from "assert";
-import { ChildProcess, spawn } from "child_process";
-import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import { AnalyzeRequest, AnalyzeResponse, AnalyzerInfo, AnalyzerResourceOptions } from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { policies } from "../policy/policies";
+import { policyHost, stopPolicyHost } from "./policyHost";
 
-/**
- * Starts policy/ the way `pulumi preview --policy-pack policy` does for a
- * Node.js pack (the CLI's pulumi-analyzer-policy shim runs
- * @pulumi/pulumi/cmd/run-policy-pack with the pack directory as working
- * directory, the stack's config in PULUMI_CONFIG and its name in
- * PULUMI_NODEJS_STACK), then talks to it over the analyzer protocol.
- * One difference: the host's ts-node transpiles without type-checking
- * (tests/fixtures/policy/transpileOnlyHost.js says why and where that check runs).
- */
+/** Talks to policy/ over the analyzer protocol, served as the Pulumi CLI serves it (tests/policyHost.ts). */
 describe("policy pack served as the Pulumi CLI starts it", function () {
     this.timeout(120000);
-    let pack: ChildProcess;
     let client: AnalyzerClient;
 
     before(async () => {
-        const root = path.join(__dirname, "..");
-        const host = [path.join(root, "node_modules/@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."];
-        pack = spawn(process.execPath, ["--require", path.join(__dirname, "fixtures/policy/transpileOnlyHost.js"), ...host], {
-            cwd: path.join(root, "policy"),
-            env: { ...process.env, PULUMI_CONFIG: JSON.stringify({ "credless-aks:environment": "prod" }), PULUMI_NODEJS_STACK: "release" },
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stderr = "";
-        pack.stderr?.on("data", (chunk) => (stderr += chunk));
-        const port = await new Promise<string>((resolve, reject) => {
-            pack.stdout?.once("data", (chunk) => resolve(String(chunk).trim()));
-            pack.once("exit", (code) => reject(new Error(`policy pack exited with ${code}: ${stderr}`)));
-        });
+        const { port } = await policyHost.get();
         client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
     });
 
-    after(() => {
+    after(async () => {
         client?.close();
-        pack?.kill();
+        await stopPolicyHost();
     });
 
     it("serves every policy of policy/policies.ts under the pack name credless-aks", async () => {
