@@ -78,6 +78,15 @@ export async function removePackedLibrary(): Promise<void> {
 
 async function pack(consumers: Record<string, string>): Promise<PackedLibrary> {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "credless-aks-consumer-"));
+    try {
+        return await packInto(scratch, consumers);
+    } catch (e) {
+        fs.rmSync(scratch, { recursive: true, force: true });
+        throw e;
+    }
+}
+
+async function packInto(scratch: string, consumers: Record<string, string>): Promise<PackedLibrary> {
     const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", scratch], { cwd: ROOT, encoding: "utf8" });
     const packed = JSON.parse(stdout)[0] as { filename: string; files: { path: string }[] };
     const modules = path.join(scratch, "node_modules");
