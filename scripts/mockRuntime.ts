@@ -326,14 +326,19 @@ export async function runUnderMocks<T>(
     }
 }
 
-/** The message of the error `attempt` fails with; fails the test when it succeeds. */
-export async function rejectionMessage(attempt: () => Promise<unknown>, what: string): Promise<string> {
+/** What `attempt` rejects with; fails the test ("expected <expectation>") when it resolves. */
+export async function rejectionOf(attempt: () => Promise<unknown>, expectation: string): Promise<unknown> {
     try {
         await attempt();
     } catch (e) {
-        return (e as Error).message;
+        return e;
     }
-    throw new Error(`expected ${what} to reject its arguments`);
+    throw new Error(`expected ${expectation}`);
+}
+
+/** The message of the error `attempt` fails with; fails the test when it succeeds. */
+export async function rejectionMessage(attempt: () => Promise<unknown>, what: string): Promise<string> {
+    return ((await rejectionOf(attempt, `${what} to reject its arguments`)) as Error).message;
 }
 
 /** Resolves an Output (or plain value) for assertions. */

@@ -1,17 +1,9 @@
 import * as assert from "assert";
 import { Report } from "../scripts/verify/report";
 import { createAdapters, missingToolError, ToolError } from "../scripts/verify/adapters";
+import { rejectionOf } from "./harness";
 import { Call, healthyScenario, runVerify, RunVerifyOptions, Scenario, VerifyRun, withFakeExecutables } from "./verifyHarness";
 
-/** What `attempt` rejects with; fails the test when it resolves. */
-async function rejectionOf(attempt: () => Promise<unknown>): Promise<unknown> {
-    try {
-        await attempt();
-    } catch (e) {
-        return e;
-    }
-    throw new Error("expected a rejection");
-}
 
 /**
  * `npm run verify` end to end, against fake tools. Each broken link fails its
@@ -387,7 +379,7 @@ describe("verify: missing tools and logins get a clear message", () => {
 
     it("spawning an executable that is not on PATH gives the same ToolError as the in-process runner (processes)", async () => {
         const { result } = await withFakeExecutables(healthyScenario(), [], (env) =>
-            rejectionOf(() => createAdapters({ env }).acrAdminUserEnabled("rg-geofencing-dev", "crcontosogeodev")),
+            rejectionOf(() => createAdapters({ env }).acrAdminUserEnabled("rg-geofencing-dev", "crcontosogeodev"), "az acr show to reject without az"),
         );
         assert.ok(result instanceof ToolError);
         assert.deepStrictEqual([result.tool, result.kind, result.message, result.fix], ["az", "missing", missingToolError("az").message, missingToolError("az").fix]);
@@ -423,7 +415,7 @@ describe("verify: missing tools and logins get a clear message", () => {
         const s = healthyScenario();
         s.ghNotLoggedIn = true;
         const { result, calls } = await withFakeExecutables(s, ["gh"], (env) =>
-            rejectionOf(() => createAdapters({ env }).githubSecretNames("contoso/geofencing", "dev")),
+            rejectionOf(() => createAdapters({ env }).githubSecretNames("contoso/geofencing", "dev"), "gh api to reject when gh is not logged in"),
         );
         assert.strictEqual(calls.length, 1);
         assert.ok(result instanceof ToolError);
