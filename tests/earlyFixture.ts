@@ -6,8 +6,11 @@
  * the workers inherit; the test that needs it awaits that file. A test file
  * run without that set-up starts the fixture itself.
  */
+import { ChildProcess, execFile, ExecFileOptions } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { promisify } from "util";
 
 export const FIXTURES_ENV = "CREDLESS_AKS_TEST_FIXTURES";
 
@@ -66,4 +69,51 @@ async function awaitPublished<T>(file: string): Promise<T> {
         throw new Error(outcome.error);
     }
     return outcome.value;
+}
+
+/**
+ * The niceness of the fixtures' processes (and the processes they start):
+ * lower priority than mocha's own process, whose tests are the longest
+ * chain of the run. With more busy processes than cores, the tests keep
+ * their core and the fixtures take what is left, instead of the scheduler
+ * splitting every core evenly between them (npm run bench measures both).
+ * CREDLESS_AKS_FIXTURE_NICENESS=0 runs them at normal priority.
+ */
+export const NICENESS_ENV = "CREDLESS_AKS_FIXTURE_NICENESS";
+const FIXTURE_NICENESS = fixtureNiceness(process.env[NICENESS_ENV]);
+
+/** The niceness `value` asks for: 10 when unset, else an integer from 0 (normal) to 19 (lowest). */
+export function fixtureNiceness(value: string | undefined): number {
+    if (value === undefined || value === "") {
+        return 10;
+    }
+    const niceness = Number(value);
+    if (!Number.isInteger(niceness) || niceness < 0 || niceness > 19) {
+        throw new Error(`${NICENESS_ENV}=${JSON.stringify(value)}: must be a whole number from 0 (normal priority) to 19 (lowest)`);
+    }
+    return niceness;
+}
+
+/** Lowers `child`'s CPU priority to FIXTURE_NICENESS; processes it starts afterwards inherit it. */
+export function runBesideTests(child: ChildProcess): void {
+    if (child.pid !== undefined) {
+        try {
+            os.setPriority(child.pid, FIXTURE_NICENESS);
+        } catch {
+            // Not permitted here: the fixture runs at normal priority, only slower beside the tests.
+        }
+    }
+}
+
+const execFileAsync = promisify(execFile);
+
+/** execFile for a fixture's command: resolves with its output, rejects as execFile does, at fixture priority. */
+export function execBesideTests(
+    file: string,
+    args: string[],
+    options: ExecFileOptions & { encoding: "utf8" },
+): Promise<{ stdout: string; stderr: string }> & { child: ChildProcess } {
+    const running = execFileAsync(file, args, options);
+    runBesideTests(running.child);
+    return running;
 }

@@ -5,15 +5,13 @@
  * Slow and run by other processes, so it is an early fixture
  * (tests/earlyFixture.ts) that tests/library.test.ts awaits.
  */
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { promisify } from "util";
-import { EarlyFixture } from "./earlyFixture";
+import { EarlyFixture, execBesideTests } from "./earlyFixture";
 import { FAKE, fakeIssuerUrl } from "./harness";
+import { NATIVE_COMPILER_ENV } from "./typeCheck";
 
-const run = promisify(execFile);
 const ROOT = path.join(__dirname, "..");
 
 export const ISSUER = fakeIssuerUrl("westeurope", "aks-shared");
@@ -87,11 +85,12 @@ async function pack(consumers: Record<string, string>): Promise<PackedLibrary> {
 }
 
 async function packInto(scratch: string, consumers: Record<string, string>): Promise<PackedLibrary> {
-    const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", scratch], { cwd: ROOT, encoding: "utf8" });
+    // prepack builds dist/ with TypeScript 7, in the tests' compiler environment.
+    const { stdout } = await execBesideTests("npm", ["pack", "--json", "--pack-destination", scratch], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...NATIVE_COMPILER_ENV } });
     const packed = JSON.parse(stdout)[0] as { filename: string; files: { path: string }[] };
     const modules = path.join(scratch, "node_modules");
     fs.mkdirSync(path.join(modules, "credless-aks"), { recursive: true });
-    await run("tar", ["-xzf", path.join(scratch, packed.filename), "-C", path.join(modules, "credless-aks"), "--strip-components=1"]);
+    await execBesideTests("tar", ["-xzf", path.join(scratch, packed.filename), "-C", path.join(modules, "credless-aks"), "--strip-components=1"], { encoding: "utf8" });
     // The consumer's @pulumi packages are this repository's (linked, not downloaded): one Pulumi runtime serves both.
     for (const dep of ["@pulumi", "yaml", "@types"]) {
         fs.symlinkSync(path.join(ROOT, "node_modules", dep), path.join(modules, dep));
@@ -110,7 +109,7 @@ async function packInto(scratch: string, consumers: Record<string, string>): Pro
     );
     let typeErrors: string | undefined;
     try {
-        await run(process.execPath, [path.join(ROOT, "node_modules", "typescript7", "bin", "tsc"), "-p", scratch, "--singleThreaded"], { cwd: scratch });
+        await execBesideTests(process.execPath, [path.join(ROOT, "node_modules", "typescript7", "bin", "tsc"), "-p", scratch, "--singleThreaded"], { cwd: scratch, env: { ...process.env, ...NATIVE_COMPILER_ENV }, encoding: "utf8" });
     } catch (e) {
         const failed = e as { stdout?: string; stderr?: string; message: string };
         typeErrors = `${failed.stdout ?? ""}${failed.stderr ?? ""}` || failed.message;

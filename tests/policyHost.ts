@@ -10,7 +10,7 @@
  */
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
-import { EarlyFixture } from "./earlyFixture";
+import { EarlyFixture, runBesideTests } from "./earlyFixture";
 
 export interface PolicyHost {
     /** The port it serves the analyzer protocol on, at 127.0.0.1. */
@@ -38,6 +38,7 @@ async function start(): Promise<PolicyHost> {
         env: { ...process.env, PULUMI_CONFIG: JSON.stringify({ "credless-aks:environment": "prod" }), PULUMI_NODEJS_STACK: "release" },
         stdio: ["ignore", "pipe", "pipe"],
     });
+    runBesideTests(child);
     let stderr = "";
     const host = child;
     host.stderr?.on("data", (chunk) => (stderr += chunk));

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { Report } from "../scripts/verify/report";
 import { createAdapters, missingToolError, ToolError } from "../scripts/verify/adapters";
 import { rejectionOf } from "./harness";
-import { Call, healthyScenario, runVerify, RunVerifyOptions, Scenario, VerifyRun, withFakeExecutables } from "./verifyHarness";
+import { Call, healthyProcessesRun, healthyScenario, runVerify, RunVerifyOptions, Scenario, VerifyRun, withFakeExecutables, withSecondWorkload } from "./verifyHarness";
 
 
 /**
@@ -36,22 +36,6 @@ const API_POD = "credless-verify-geofencing-api-f00d42";
 const callsOf = (calls: Call[], tool: string) => calls.filter((c) => c.tool === tool);
 const kubectlVerbs = (calls: Call[]) => callsOf(calls, "kubectl").map((c) => c.args.slice(2, 5).join(" "));
 
-/** The fixture has one workload; the dev stack has a second, with its own identity. */
-function withSecondWorkload(s: Scenario): Scenario {
-    s.outputs.workloads["geofencing-worker"] = {
-        clientId: "66666666-0000-0000-0000-000000000001",
-        principalId: "66666666-0000-0000-0000-000000000002",
-        namespace: "geofencing",
-        serviceAccount: "geofencing-worker",
-    };
-    s.serviceAccounts["geofencing/geofencing-worker"] = { "azure.workload.identity/client-id": "66666666-0000-0000-0000-000000000001" };
-    s.pods["geofencing/geofencing-worker"] = {
-        ...s.pods["geofencing/geofencing-api"],
-        logs: "credless-verify: client-id=66666666-0000-0000-0000-000000000001\ncredless-verify: token-ok\n",
-    };
-    return s;
-}
-
 function failingNames(report: Report): string[] {
     return report.checks.filter((c) => c.status !== "pass").map((c) => c.name);
 }
@@ -60,7 +44,9 @@ describe("verify: a healthy environment (processes)", () => {
     let run: VerifyRun;
     let report: Report;
     before(async () => {
-        ({ run, report } = await runJson(withSecondWorkload(healthyScenario()), [], { mode: "processes" }));
+        // Run while the tests before this file ran (tests/verifyHarness.ts, healthyProcessesRun).
+        run = await healthyProcessesRun.get();
+        report = JSON.parse(run.out) as Report;
     });
 
     it("records the same calls, output and pods in-process as with the fake executables", async () => {

@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { missingToolError, ToolRunner } from "../scripts/verify/adapters";
 import { main, MainDeps } from "../scripts/verify/main";
+import { EarlyFixture } from "./earlyFixture";
 import { FakeCall, fakeTool, filePodStore, PodStore } from "./fixtures/verify/fake-tool";
 
 /**
@@ -46,6 +47,33 @@ export interface RunVerifyOptions {
 export function healthyScenario(): Scenario {
     return JSON.parse(fs.readFileSync(path.join(FIXTURES, "healthy.json"), "utf8"));
 }
+
+/** The fixture has one workload; the dev stack has a second, with its own identity. */
+export function withSecondWorkload(s: Scenario): Scenario {
+    s.outputs.workloads["geofencing-worker"] = {
+        clientId: "66666666-0000-0000-0000-000000000001",
+        principalId: "66666666-0000-0000-0000-000000000002",
+        namespace: "geofencing",
+        serviceAccount: "geofencing-worker",
+    };
+    s.serviceAccounts["geofencing/geofencing-worker"] = { "azure.workload.identity/client-id": "66666666-0000-0000-0000-000000000001" };
+    s.pods["geofencing/geofencing-worker"] = {
+        ...s.pods["geofencing/geofencing-api"],
+        logs: "credless-verify: client-id=66666666-0000-0000-0000-000000000001\ncredless-verify: token-ok\n",
+    };
+    return s;
+}
+
+/**
+ * `verify dev --format json` against the healthy scenario with two workloads,
+ * through the fake executables: the one full run of the real spawn path. It
+ * spends its time waiting for 14 processes, so it is an early fixture
+ * (tests/earlyFixture.ts), run in mocha's main process while the tests
+ * before tests/verify.test.ts run.
+ */
+export const healthyProcessesRun = new EarlyFixture<VerifyRun>("verify-healthy-processes", () =>
+    runVerify(withSecondWorkload(healthyScenario()), ["dev", "--format", "json"], { mode: "processes" }),
+);
 
 /** The deps of one run, besides env and runTool; the same in both modes. */
 function baseDeps(): { deps: Omit<MainDeps, "env">; out: () => string; err: () => string; sleeps: number[] } {

@@ -11,7 +11,10 @@ import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { readStackConfig } from "../plan/main";
+import { NICENESS_ENV } from "../../tests/earlyFixture";
+import { NATIVE_COMPILER_ENV } from "../../tests/typeCheck";
 import { criticalPath, GraphNode, TYPICAL_SECONDS } from "./criticalPath";
+import { Timed, timeCommand } from "./times";
 
 const ROOT = path.join(__dirname, "..", "..");
 const WORK = path.join(ROOT, ".bench");
@@ -55,15 +58,8 @@ function child(script: "floorChild" | "planChild" | "engineFloorChild", args: st
     return { wallMs, ...JSON.parse(res.stdout.trim().split("\n").pop()!) };
 }
 
-function timeCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): number {
-    const t0 = performance.now();
-    const res = spawnSync(cmd, args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
-    const ms = performance.now() - t0;
-    if (res.status !== 0) {
-        throw new Error(`${cmd} ${args.join(" ")} failed:\n${res.stdout}\n${res.stderr}`);
-    }
-    return ms;
-}
+/** timeCommand in the repository's root. */
+const time = (cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Timed => timeCommand(ROOT, cmd, args, env);
 
 /** The dev config with its workloads replaced by `n` generated ones, each in its own namespace. */
 export function configWithWorkloads(n: number): Record<string, string> {
@@ -151,35 +147,50 @@ function main(): void {
     }
 
     const node = process.execPath;
-    const tsc7 = Array.from({ length: testRuns }, () => timeCommand(node, ["node_modules/typescript7/bin/tsc", "--noEmit", "-p", "tsconfig.check.json"]));
-    const tsc5 = Array.from({ length: testRuns }, () => timeCommand(node, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "tsconfig.json"]));
-    // The mocha step exactly as package.json runs it, then with 2 workers, then without its Node flag.
-    const mochaScript = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.mocha;
-    const mocha = Array.from({ length: testRuns }, () => timeCommand("sh", ["-c", mochaScript]));
-    const mochaParallel = Array.from({ length: testRuns }, () => timeCommand("sh", ["-c", `${mochaScript} --parallel --jobs 2`]));
-    const mochaDefaults = Array.from({ length: testRuns }, () => timeCommand("sh", ["-c", mochaScript.replace(/ --max-semi-space-size=\d+/, "")]));
-    const npmTest = Array.from({ length: testRuns }, () => timeCommand("npm", ["test", "--silent"]));
-    const naive = Array.from({ length: testRuns }, () =>
-        timeCommand(node, ["node_modules/mocha/bin/mocha.js", "--no-config", "--require", "ts-node/register", "--extension", "ts", "--timeout", "120000", "--reporter", "dot", "tests/**/*.test.ts"], {
-            TS_NODE_TRANSPILE_ONLY: "false",
-        }),
-    );
-    const naiveParallel = Array.from({ length: testRuns }, () =>
-        timeCommand(node, ["node_modules/mocha/bin/mocha.js", "--no-config", "--require", "ts-node/register", "--extension", "ts", "--timeout", "120000", "--reporter", "dot", "--parallel", "--jobs", "2", "tests/**/*.test.ts"], {
-            TS_NODE_TRANSPILE_ONLY: "false",
-        }),
-    );
-    const testMs = median(npmTest);
-    out.push("| npm test step | median |");
-    out.push("|---|---|");
-    out.push(`| type-check, TypeScript 7 native (what npm test runs) | ${fmtMs(median(tsc7))} |`);
-    out.push(`| type-check, TypeScript 5.9 (the alternative) | ${fmtMs(median(tsc5))} |`);
-    out.push(`| mocha, 1 process, TypeScript loaded by sucrase, outside processes started first (npm run mocha: \`${mochaScript}\`, what npm test runs) | ${fmtMs(median(mocha))} |`);
-    out.push(`| the same on 2 workers | ${fmtMs(median(mochaParallel))} |`);
-    out.push(`| the same with Node's default young generation | ${fmtMs(median(mochaDefaults))} |`);
-    out.push(`| npm test, as a whole (type-check, then mocha) | ${fmtMs(testMs)} |`);
-    out.push(`| naive baseline: mocha in 1 process through ts-node with type-checking | ${fmtMs(median(naive))} (${(median(naive) / testMs).toFixed(1)}x npm test) |`);
-    out.push(`| naive baseline, 2 workers: each type-checks what it loads | ${fmtMs(median(naiveParallel))} (${(median(naiveParallel) / testMs).toFixed(1)}x npm test) |`);
+    // The type-check as tests/typeCheck.ts runs it beside the tests (single-threaded), and with TypeScript 5.9.
+    const tsc7Args = ["node_modules/typescript7/bin/tsc", "--noEmit", "-p", "tsconfig.check.json", "--singleThreaded"];
+    const tsc7 = Array.from({ length: testRuns }, () => time(node, tsc7Args, NATIVE_COMPILER_ENV));
+    const tsc7DefaultGc = Array.from({ length: testRuns }, () => time(node, tsc7Args));
+    const tsc5 = Array.from({ length: testRuns }, () => time(node, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "tsconfig.json"]));
+    // The main process's share: the tests without the files whose fixtures are other processes (type-check,
+    // packed library, policy host), so nothing runs beside them; verify's run through its executables runs in
+    // mocha's process, so it stays, started by its test file.
+    const withoutOutsideFixtures = ["typeCheck", "library", "policyPack"].flatMap((f) => ["--ignore", `tests/${f}.test.ts`]);
+    const testScript = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.test;
+    // The naive baselines run every test file but tests/typeCheck.test.ts, whose whole-project
+    // type-check ts-node's type-checking stands in for.
+    const naiveArgs = ["node_modules/mocha/bin/mocha.js", "--no-config", "--require", "ts-node/register", "--extension", "ts", "--timeout", "120000", "--reporter", "dot", "--ignore", "tests/typeCheck.test.ts"];
+    // Every variant once per round, so that all of them see the machine in the same state:
+    // this shared machine's speed drifts by a third within minutes.
+    const rounds = Array.from({ length: testRuns }, () => ({
+        test: time("npm", ["test", "--silent"]),
+        script: time("sh", ["-c", testScript]),
+        mainOnly: time(node, ["--max-semi-space-size=64", "node_modules/mocha/bin/mocha.js", "--no-config", "--require", "sucrase/register/ts", "--extension", "ts", "--timeout", "20000", "--reporter", "dot", ...withoutOutsideFixtures, "tests/**/*.test.ts"]),
+        parallel: time("sh", ["-c", `${testScript} --parallel --jobs 2`]),
+        defaultYoung: time("sh", ["-c", testScript.replace(/ --max-semi-space-size=\d+/, "")]),
+        normalPriority: time("sh", ["-c", testScript], { [NICENESS_ENV]: "0" }),
+        naive: time(node, [...naiveArgs, "tests/**/*.test.ts"], { TS_NODE_TRANSPILE_ONLY: "false" }),
+        naiveParallel: time(node, [...naiveArgs, "--parallel", "--jobs", "2", "tests/**/*.test.ts"], { TS_NODE_TRANSPILE_ONLY: "false" }),
+    }));
+    type Round = (typeof rounds)[number];
+    const cells = (samples: Timed[]) => `${fmtMs(median(samples.map((t) => t.ms)))} | ${fmtMs(median(samples.map((t) => t.cpuMs)))}`;
+    const med = (pick: (r: Round) => Timed) => cells(rounds.map(pick));
+    const ratios = (pick: (r: Round) => Timed) => rounds.map((r) => `${(pick(r).ms / r.test.ms).toFixed(1)}x`).join(", ");
+    out.push("| npm test step | wall time | CPU time, all its processes |");
+    out.push("|---|---|---|");
+    out.push(`| type-check alone, TypeScript 7 native, single-threaded (what npm test runs beside the tests: tests/typeCheck.ts) | ${cells(tsc7)} |`);
+    out.push(`| the same with Go's default garbage collector | ${cells(tsc7DefaultGc)} |`);
+    out.push(`| type-check alone, TypeScript 5.9 (the alternative) | ${cells(tsc5)} |`);
+    out.push(`| mocha's main process alone: the tests without the type-check, packed library and policy host beside them | ${med((r) => r.mainOnly)} |`);
+    out.push(`| npm test, as a whole (\`${testScript}\`: mocha in 1 process, TypeScript loaded by sucrase, those three started first and run beside the tests at lower priority) | ${med((r) => r.test)} |`);
+    out.push(`| its command alone, without npm (the base for the next three) | ${med((r) => r.script)} |`);
+    out.push(`| the same on 2 workers | ${med((r) => r.parallel)} |`);
+    out.push(`| the same with Node's default young generation | ${med((r) => r.defaultYoung)} |`);
+    out.push(`| the same with those three at normal priority (${NICENESS_ENV}=0) | ${med((r) => r.normalPriority)} |`);
+    out.push(`| naive baseline: mocha in 1 process through ts-node with type-checking | ${med((r) => r.naive)} |`);
+    out.push(`| naive baseline, 2 workers: each type-checks what it loads | ${med((r) => r.naiveParallel)} |`);
+    out.push("");
+    out.push(`The naive baselines against npm test in the same round: ${ratios((r) => r.naive)} (1 process); ${ratios((r) => r.naiveParallel)} (2 workers).`);
     out.push("");
 
     const dev = rows[0].samples[0].graph!;
