@@ -5,11 +5,8 @@ import { AksCluster, AksClusterArgs } from "../components/aksCluster";
 import { AKS_AAD_SERVER_APP_ID } from "../components/microsoftConstants";
 import { BUILT_IN_ROLES, roleAssignmentName } from "../components/roles";
 import { FAKE, fakeIssuerUrl, fakeKubeletObjectId, one, ofType, Recorded, runUnderMocks, transitiveDependencies, valueOf, rejectionMessage } from "./harness";
+import { TYPES } from "./resourceTypes";
 
-const CLUSTER = "azure-native:containerservice:ManagedCluster";
-const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
-const LOCK = "azure-native:authorization:ManagementLockByScope";
-const MAINTENANCE = "azure-native:containerservice:MaintenanceConfiguration";
 const K8S_PROVIDER = "pulumi:providers:kubernetes";
 
 async function run(args: Partial<AksClusterArgs> = {}) {
@@ -21,7 +18,7 @@ let defaultRun: ReturnType<typeof run> | undefined;
 const runDefaults = () => (defaultRun ??= run());
 
 function clusterOf(resources: Recorded[]): Recorded {
-    return one(resources, CLUSTER);
+    return one(resources, TYPES.managedCluster);
 }
 
 const failure = (args: Partial<AksClusterArgs>): Promise<string> => rejectionMessage(() => run(args), "AksCluster");
@@ -29,7 +26,7 @@ const failure = (args: Partial<AksClusterArgs>): Promise<string> => rejectionMes
 describe("AksCluster: secure defaults reach the provider", () => {
     it("registers the component with its token and the cluster as its child", async () => {
         const { resources } = await runDefaults();
-        const component = one(resources, "credless-aks:aks:AksCluster");
+        const component = one(resources, TYPES.aksCluster);
         const cluster = clusterOf(resources);
         assert.strictEqual(cluster.parent, component.urn);
         assert.strictEqual(cluster.name, "aks-dev-cluster");
@@ -130,25 +127,25 @@ describe("AksCluster: secure defaults reach the provider", () => {
 describe("AksCluster: deletion protection and management lock", () => {
     it("are off by default: no lock, not protected", async () => {
         const { resources } = await runDefaults();
-        assert.strictEqual(ofType(resources, LOCK).length, 0);
+        assert.strictEqual(ofType(resources, TYPES.managementLock).length, 0);
         assert.strictEqual(clusterOf(resources).protect, false);
     });
 
     it("deletionProtection is Pulumi protect on the cluster alone, with no lock (which the CI identity could not create)", async () => {
         const { resources } = await run({ deletionProtection: true });
         assert.strictEqual(clusterOf(resources).protect, true);
-        assert.strictEqual(ofType(resources, LOCK).length, 0);
+        assert.strictEqual(ofType(resources, TYPES.managementLock).length, 0);
     });
 
     it("managementLock adds a CanNotDelete lock on the cluster that depends on the cluster-scope role assignment", async () => {
         const { resources } = await run({ managementLock: true });
         const cluster = clusterOf(resources);
-        const lock = one(resources, LOCK);
+        const lock = one(resources, TYPES.managementLock);
         assert.strictEqual(cluster.protect, false);
         assert.strictEqual(lock.inputs.level, "CanNotDelete");
         assert.strictEqual(lock.inputs.scope, cluster.id);
-        assert.strictEqual(lock.parent, one(resources, "credless-aks:aks:AksCluster").urn);
-        const grants = ofType(resources, ROLE_ASSIGNMENT).filter((g) => g.inputs.scope === cluster.id);
+        assert.strictEqual(lock.parent, one(resources, TYPES.aksCluster).urn);
+        const grants = ofType(resources, TYPES.roleAssignment).filter((g) => g.inputs.scope === cluster.id);
         assert.ok(grants.length > 0);
         for (const grant of grants) {
             assert.ok(lock.dependencies.includes(grant.urn), `the lock waits for ${grant.name}, so destroy deletes the lock first`);
@@ -181,13 +178,13 @@ describe("AksCluster: system pool taint and maintenance windows", () => {
     });
 
     it("creates no maintenance configuration by default", async () => {
-        assert.strictEqual(ofType((await runDefaults()).resources, MAINTENANCE).length, 0);
+        assert.strictEqual(ofType((await runDefaults()).resources, TYPES.maintenanceConfiguration).length, 0);
     });
 
     it("applies one weekly window to both AKS-managed schedules of the cluster", async () => {
         const { resources } = await run({ maintenanceWindow: { dayOfWeek: "Sunday", startTime: "02:00", durationHours: 4 } });
         const cluster = clusterOf(resources);
-        const configs = ofType(resources, MAINTENANCE);
+        const configs = ofType(resources, TYPES.maintenanceConfiguration);
         assert.deepStrictEqual(configs.map((c) => c.inputs.configName).sort(), ["aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"]);
         for (const config of configs) {
             assert.strictEqual(config.inputs.resourceName, "aks-dev");
@@ -207,7 +204,7 @@ describe("AksCluster: the deployer's access", () => {
     it("grants the caller from getClientConfig RBAC Cluster Admin on the cluster, with a deterministic name", async () => {
         const { resources, calls } = await runDefaults();
         const cluster = clusterOf(resources);
-        const grant = one(resources, ROLE_ASSIGNMENT);
+        const grant = one(resources, TYPES.roleAssignment);
         assert.ok(calls.some((c) => c.token === "azure-native:authorization:getClientConfig"));
         assert.strictEqual(grant.inputs.principalId, FAKE.deployerObjectId);
         // Left unset, the type is omitted (not azure-native's default "User") so that ARM infers it.
@@ -225,7 +222,7 @@ describe("AksCluster: the deployer's access", () => {
 
     it("uses the deployer and principal type given in args", async () => {
         const objectId = "9d1c2b3a-4e5f-4a6b-8c7d-0e1f2a3b4c5d";
-        const grant = one((await run({ deployer: { objectId, principalType: "ServicePrincipal" } })).resources, ROLE_ASSIGNMENT);
+        const grant = one((await run({ deployer: { objectId, principalType: "ServicePrincipal" } })).resources, TYPES.roleAssignment);
         assert.strictEqual(grant.inputs.principalId, objectId);
         assert.strictEqual(grant.inputs.principalType, "ServicePrincipal");
     });
@@ -233,7 +230,7 @@ describe("AksCluster: the deployer's access", () => {
     it("builds the Kubernetes provider only after the wait that follows the role assignment", async () => {
         const { resources } = await runDefaults();
         const provider = one(resources, K8S_PROVIDER);
-        const grant = one(resources, ROLE_ASSIGNMENT);
+        const grant = one(resources, TYPES.roleAssignment);
         const wait = resources.find((r) => r.type.endsWith("RbacPropagationWait"));
         assert.ok(wait, `no wait resource among ${resources.map((r) => r.type).join(", ")}`);
         assert.ok(provider.dependencies.includes(wait.urn));
@@ -244,7 +241,7 @@ describe("AksCluster: the deployer's access", () => {
     it("depends straight on the role assignment when the wait is turned off", async () => {
         const { resources } = await run({ rbacPropagationTimeoutSeconds: 0 });
         assert.ok(!resources.some((r) => r.type.endsWith("RbacPropagationWait")));
-        assert.ok(one(resources, K8S_PROVIDER).dependencies.includes(one(resources, ROLE_ASSIGNMENT).urn));
+        assert.ok(one(resources, K8S_PROVIDER).dependencies.includes(one(resources, TYPES.roleAssignment).urn));
     });
 });
 

@@ -6,9 +6,8 @@ import { registryName } from "../components/naming";
 import { BUILT_IN_ROLES, roleAssignmentName } from "../components/roles";
 import { registryNameRule } from "../components/validation";
 import { FAKE, fakeKubeletObjectId, one, ofType, runUnderMocks, valueOf, rejectionMessage } from "./harness";
+import { TYPES } from "./resourceTypes";
 
-const REGISTRY = "azure-native:containerregistry:Registry";
-const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
 const PRINCIPAL = "3f2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d";
 
 async function run(args: Partial<ContainerRegistryArgs> = {}, use?: (registry: ContainerRegistry) => void) {
@@ -32,8 +31,8 @@ const failure = (args: Partial<ContainerRegistryArgs>): Promise<string> => rejec
 describe("ContainerRegistry: secure defaults reach the provider", () => {
     it("disables the admin user and anonymous pull on a Basic registry, with no Premium-only policy", async () => {
         const { resources } = await runDefaults();
-        const component = one(resources, "credless-aks:acr:ContainerRegistry");
-        const registry = one(resources, REGISTRY);
+        const component = one(resources, TYPES.containerRegistryComponent);
+        const registry = one(resources, TYPES.registry);
         assert.strictEqual(registry.parent, component.urn);
         assert.strictEqual(registry.inputs.adminUserEnabled, false);
         assert.strictEqual(registry.inputs.anonymousPullEnabled, false);
@@ -44,7 +43,7 @@ describe("ContainerRegistry: secure defaults reach the provider", () => {
     });
 
     it("on Premium keeps untagged manifests 7 days and leaves zone redundancy to ACR's default; exports stay allowed while the public endpoint is open", async () => {
-        const registry = one((await run({ sku: "Premium" })).resources, REGISTRY);
+        const registry = one((await run({ sku: "Premium" })).resources, TYPES.registry);
         assert.deepStrictEqual(registry.inputs.sku, { name: "Premium" });
         assert.strictEqual(registry.inputs.zoneRedundancy, "Disabled");
         assert.deepStrictEqual(registry.inputs.policies.retentionPolicy, { status: "enabled", days: 7 });
@@ -52,7 +51,7 @@ describe("ContainerRegistry: secure defaults reach the provider", () => {
     });
 
     it("on Premium without public access disables exports", async () => {
-        const registry = one((await run({ sku: "Premium", publicNetworkAccess: false, retentionDays: 30, zoneRedundancy: false })).resources, REGISTRY);
+        const registry = one((await run({ sku: "Premium", publicNetworkAccess: false, retentionDays: 30, zoneRedundancy: false })).resources, TYPES.registry);
         assert.strictEqual(registry.inputs.publicNetworkAccess, "Disabled");
         assert.strictEqual(registry.inputs.zoneRedundancy, "Disabled");
         assert.deepStrictEqual(registry.inputs.policies.retentionPolicy, { status: "enabled", days: 30 });
@@ -60,12 +59,12 @@ describe("ContainerRegistry: secure defaults reach the provider", () => {
     });
 
     it("turns zone redundancy on when asked, on Premium", async () => {
-        assert.strictEqual(one((await run({ sku: "Premium", zoneRedundancy: true })).resources, REGISTRY).inputs.zoneRedundancy, "Enabled");
+        assert.strictEqual(one((await run({ sku: "Premium", zoneRedundancy: true })).resources, TYPES.registry).inputs.zoneRedundancy, "Enabled");
     });
 
     it("outputs the registry's name, id and login server", async () => {
         const { value, resources } = await runDefaults();
-        const registry = one(resources, REGISTRY);
+        const registry = one(resources, TYPES.registry);
         assert.strictEqual(await valueOf(value.registryName), registry.inputs.registryName);
         assert.strictEqual(await valueOf(value.resourceId), registry.id);
         assert.strictEqual(await valueOf(value.loginServer), `${registry.inputs.registryName}.azurecr.io`);
@@ -75,19 +74,19 @@ describe("ContainerRegistry: secure defaults reach the provider", () => {
 describe("ContainerRegistry: name", () => {
     it("is the prefix plus a suffix seeded by subscription, resource group and component name", async () => {
         const { resources } = await runDefaults();
-        assert.strictEqual(one(resources, REGISTRY).inputs.registryName, registryName("contosogeo", `${FAKE.subscriptionId}/rg-dev/acr-dev`));
+        assert.strictEqual(one(resources, TYPES.registry).inputs.registryName, registryName("contosogeo", `${FAKE.subscriptionId}/rg-dev/acr-dev`));
     });
 
     it("uses nameSeed when given, and the same seed gives the same name on every run", async () => {
-        const first = one((await run({ nameSeed: "prod-eu" })).resources, REGISTRY).inputs.registryName;
-        const second = one((await run({ nameSeed: "prod-eu" })).resources, REGISTRY).inputs.registryName;
+        const first = one((await run({ nameSeed: "prod-eu" })).resources, TYPES.registry).inputs.registryName;
+        const second = one((await run({ nameSeed: "prod-eu" })).resources, TYPES.registry).inputs.registryName;
         assert.strictEqual(first, registryName("contosogeo", "prod-eu"));
         assert.strictEqual(second, first);
     });
 
     it("is a valid ACR name for odd prefixes", async () => {
         for (const namePrefix of ["Contoso-Geo_fencing!", "é9", "x".repeat(80), "A.B.C"]) {
-            const name: string = one((await run({ namePrefix })).resources, REGISTRY).inputs.registryName;
+            const name: string = one((await run({ namePrefix })).resources, TYPES.registry).inputs.registryName;
             assert.strictEqual(registryNameRule(name), undefined, name);
         }
     });
@@ -110,10 +109,10 @@ describe("ContainerRegistry: grants", () => {
             r.grantPull("acr-dev-pull-ci", PRINCIPAL, "ServicePrincipal");
             r.grantPush("acr-dev-push-ci", PRINCIPAL, "ServicePrincipal");
         });
-        const registry = one(resources, REGISTRY);
-        const component = one(resources, "credless-aks:acr:ContainerRegistry");
+        const registry = one(resources, TYPES.registry);
+        const component = one(resources, TYPES.containerRegistryComponent);
         for (const [name, role] of [["acr-dev-pull-ci", "AcrPull"], ["acr-dev-push-ci", "AcrPush"]] as const) {
-            const grant = one(resources, ROLE_ASSIGNMENT, name);
+            const grant = one(resources, TYPES.roleAssignment, name);
             assert.strictEqual(grant.inputs.scope, registry.id);
             assert.strictEqual(grant.inputs.roleDefinitionId, roleIdOf(role));
             assert.strictEqual(grant.inputs.principalId, PRINCIPAL);
@@ -128,10 +127,10 @@ describe("ContainerRegistry: grants", () => {
             r.grantPull("acr-dev-pull-ci", PRINCIPAL, "ServicePrincipal");
             r.grantPush("acr-dev-push-ci", PRINCIPAL, "User");
         });
-        assert.strictEqual(one(resources, ROLE_ASSIGNMENT, "acr-dev-pull-ci").inputs.roleDefinitionId, roleIdOf("Container Registry Repository Reader"));
-        assert.strictEqual(one(resources, ROLE_ASSIGNMENT, "acr-dev-push-ci").inputs.roleDefinitionId, roleIdOf("Container Registry Repository Writer"));
-        assert.strictEqual(one(resources, ROLE_ASSIGNMENT, "acr-dev-push-ci").inputs.principalType, "User");
-        assert.ok(!ofType(resources, ROLE_ASSIGNMENT).some((g) => [roleIdOf("AcrPull"), roleIdOf("AcrPush")].includes(g.inputs.roleDefinitionId)));
+        assert.strictEqual(one(resources, TYPES.roleAssignment, "acr-dev-pull-ci").inputs.roleDefinitionId, roleIdOf("Container Registry Repository Reader"));
+        assert.strictEqual(one(resources, TYPES.roleAssignment, "acr-dev-push-ci").inputs.roleDefinitionId, roleIdOf("Container Registry Repository Writer"));
+        assert.strictEqual(one(resources, TYPES.roleAssignment, "acr-dev-push-ci").inputs.principalType, "User");
+        assert.ok(!ofType(resources, TYPES.roleAssignment).some((g) => [roleIdOf("AcrPull"), roleIdOf("AcrPush")].includes(g.inputs.roleDefinitionId)));
     });
 
     it("waits for dependsOn given to a grant", async () => {
@@ -139,8 +138,8 @@ describe("ContainerRegistry: grants", () => {
             const other = new ContainerRegistry("acr-other", { resourceGroupName: "rg-dev", namePrefix: "other" });
             r.grantPull("acr-dev-pull-ci", PRINCIPAL, "ServicePrincipal", { dependsOn: [other] });
         });
-        const grant = one(resources, ROLE_ASSIGNMENT, "acr-dev-pull-ci");
-        assert.ok(grant.dependencies.includes(one(resources, REGISTRY, "acr-other-registry").urn), grant.dependencies.join(", "));
+        const grant = one(resources, TYPES.roleAssignment, "acr-dev-pull-ci");
+        assert.ok(grant.dependencies.includes(one(resources, TYPES.registry, "acr-other-registry").urn), grant.dependencies.join(", "));
     });
 });
 
@@ -155,9 +154,9 @@ describe("ContainerRegistry: attachCluster, the AcrPull binding of az aks update
 
     it("grants AcrPull to the kubelet identity's object id, scoped to the registry's id", async () => {
         const { resources } = await attached(false);
-        const grant = one(resources, ROLE_ASSIGNMENT, "acr-dev-attach-aks-dev");
-        const registry = one(resources, REGISTRY);
-        const cluster = one(resources, "azure-native:containerservice:ManagedCluster");
+        const grant = one(resources, TYPES.roleAssignment, "acr-dev-attach-aks-dev");
+        const registry = one(resources, TYPES.registry);
+        const cluster = one(resources, TYPES.managedCluster);
         assert.strictEqual(grant.inputs.principalId, fakeKubeletObjectId("aks-dev"));
         assert.notStrictEqual(grant.inputs.principalId, cluster.state.identity.principalId);
         assert.strictEqual(grant.inputs.principalType, "ServicePrincipal");
@@ -167,7 +166,7 @@ describe("ContainerRegistry: attachCluster, the AcrPull binding of az aks update
     });
 
     it("grants Container Registry Repository Reader instead in ABAC mode", async () => {
-        const grant = one((await attached(true)).resources, ROLE_ASSIGNMENT, "acr-dev-attach-aks-dev");
+        const grant = one((await attached(true)).resources, TYPES.roleAssignment, "acr-dev-attach-aks-dev");
         assert.strictEqual(grant.inputs.roleDefinitionId, roleIdOf("Container Registry Repository Reader"));
         assert.strictEqual(grant.inputs.principalId, fakeKubeletObjectId("aks-dev"));
     });

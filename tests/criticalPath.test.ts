@@ -1,35 +1,32 @@
 import * as assert from "assert";
 import fc from "fast-check";
 import { criticalPath, GraphNode, TYPICAL_SECONDS, weightOf } from "../scripts/bench/criticalPath";
-
-const CLUSTER = "azure-native:containerservice:ManagedCluster";
-const ROLE = "azure-native:authorization:RoleAssignment";
-const REGISTRY = "azure-native:containerregistry:Registry";
+import { TYPES } from "./resourceTypes";
 
 const node = (urn: string, type: string, dependencies: string[] = [], custom = true): GraphNode => ({ urn, type, custom, dependencies });
 
 describe("bench: critical path", () => {
     it("follows the longest weighted chain, not the longest by count", () => {
         const nodes = [
-            node("rg", "azure-native:resources:ResourceGroup"),
-            node("acr", REGISTRY, ["rg"]),
-            node("aks", CLUSTER, ["rg"]),
-            node("pull", ROLE, ["acr", "aks"]),
-            node("push", ROLE, ["acr"]),
+            node("rg", TYPES.resourceGroup),
+            node("acr", TYPES.registry, ["rg"]),
+            node("aks", TYPES.managedCluster, ["rg"]),
+            node("pull", TYPES.roleAssignment, ["acr", "aks"]),
+            node("push", TYPES.roleAssignment, ["acr"]),
         ];
         const cp = criticalPath(nodes);
         assert.deepStrictEqual(cp.chain.map((n) => n.urn), ["rg", "aks", "pull"]);
-        assert.strictEqual(cp.seconds, TYPICAL_SECONDS["azure-native:resources:ResourceGroup"] + TYPICAL_SECONDS[CLUSTER] + TYPICAL_SECONDS[ROLE]);
+        assert.strictEqual(cp.seconds, TYPICAL_SECONDS[TYPES.resourceGroup] + TYPICAL_SECONDS[TYPES.managedCluster] + TYPICAL_SECONDS[TYPES.roleAssignment]);
         assert.strictEqual(cp.sequentialSeconds, nodes.reduce((s, n) => s + weightOf(n), 0));
     });
 
     it("gives components and providers no weight", () => {
-        assert.strictEqual(weightOf(node("c", "credless-aks:aks:AksCluster", [], false)), 0);
+        assert.strictEqual(weightOf(node("c", TYPES.aksCluster, [], false)), 0);
         assert.strictEqual(weightOf(node("p", "pulumi:providers:kubernetes")), 0);
     });
 
     it("rejects a cycle", () => {
-        assert.throws(() => criticalPath([node("a", ROLE, ["b"]), node("b", ROLE, ["a"])]), /dependency cycle/);
+        assert.throws(() => criticalPath([node("a", TYPES.roleAssignment, ["b"]), node("b", TYPES.roleAssignment, ["a"])]), /dependency cycle/);
     });
 
     it("is never longer than the sequential sum, and never shorter than the heaviest resource", () => {

@@ -3,12 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as github from "@pulumi/github";
 import { GitHubActionsIdentity, GitHubActionsIdentityArgs } from "../components/gitHubActionsIdentity";
 import { FAKE, ofType, one, Recorded, runUnderMocks, valueOf } from "./harness";
-
-const APP = "azuread:index/application:Application";
-const SP = "azuread:index/servicePrincipal:ServicePrincipal";
-const FIC = "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential";
-const ROLE = "azure-native:authorization:RoleAssignment";
-const COMPONENT = "credless-aks:github:GitHubActionsIdentity";
+import { TYPES } from "./resourceTypes";
 
 const REGISTRY_ID = `/subscriptions/${FAKE.subscriptionId}/resourceGroups/geofencing-dev/providers/Microsoft.ContainerRegistry/registries/contosogeo1a2b3c4d5e6f7`;
 const CLUSTER_ID = `/subscriptions/${FAKE.subscriptionId}/resourceGroups/geofencing-dev/providers/Microsoft.ContainerService/managedClusters/geofencing-dev`;
@@ -53,13 +48,13 @@ async function rejection(args: GitHubActionsIdentityArgs): Promise<string> {
     assert.fail("expected the component to refuse its arguments");
 }
 
-const subjectsOf = (resources: Recorded[]) => ofType(resources, FIC).map((r) => r.inputs.subject);
+const subjectsOf = (resources: Recorded[]) => ofType(resources, TYPES.applicationFederatedCredential).map((r) => r.inputs.subject);
 
 describe("GitHubActionsIdentity: app, service principal, federated credentials", () => {
     it("trusts the environment's jobs by default, with GitHub's issuer and Entra's audience character for character", async () => {
         const { resources, outputs } = await runDefaults();
-        const app = one(resources, APP);
-        const fic = one(resources, FIC);
+        const app = one(resources, TYPES.application);
+        const fic = one(resources, TYPES.applicationFederatedCredential);
         assert.strictEqual(app.inputs.displayName, "github-contoso-geofencing-dev");
         assert.strictEqual(fic.inputs.issuer, "https://token.actions.githubusercontent.com");
         assert.deepStrictEqual(fic.inputs.audiences, ["api://AzureADTokenExchange"]);
@@ -70,8 +65,8 @@ describe("GitHubActionsIdentity: app, service principal, federated credentials",
 
     it("attaches every credential to the app's resource id and deletes the old credential before replacing it", async () => {
         const { resources } = await run(base({ triggers: [{ kind: "environment", name: "dev" }, { kind: "branch", name: "main" }, { kind: "pull_request" }] }));
-        const app = one(resources, APP);
-        const fics = ofType(resources, FIC);
+        const app = one(resources, TYPES.application);
+        const fics = ofType(resources, TYPES.applicationFederatedCredential);
         assert.strictEqual(fics.length, 3);
         for (const fic of fics) {
             assert.strictEqual(fic.inputs.applicationId, app.id);
@@ -87,8 +82,8 @@ describe("GitHubActionsIdentity: app, service principal, federated credentials",
 
     it("creates the service principal of the app's client id, and no password or certificate", async () => {
         const { resources, outputs } = await run(base({ owners: [FAKE.deployerObjectId] }));
-        const app = one(resources, APP);
-        const sp = one(resources, SP);
+        const app = one(resources, TYPES.application);
+        const sp = one(resources, TYPES.servicePrincipal);
         assert.strictEqual(sp.inputs.clientId, app.state.clientId);
         assert.deepStrictEqual(sp.propertyDependencies.clientId, [app.urn]);
         assert.deepStrictEqual(app.inputs.owners, [FAKE.deployerObjectId]);
@@ -110,7 +105,7 @@ describe("GitHubActionsIdentity: app, service principal, federated credentials",
 
     it("parents every child to the component", async () => {
         const { resources } = await run(base({ registry: { resourceId: REGISTRY_ID }, cluster: { resourceId: CLUSTER_ID, namespaces: ["geofencing"] } }));
-        const component = one(resources, COMPONENT);
+        const component = one(resources, TYPES.gitHubActionsIdentity);
         const children = resources.filter((r) => r !== component);
         assert.strictEqual(children.length, 6);
         for (const child of children) {
@@ -133,7 +128,7 @@ describe("GitHubActionsIdentity: immutable subjects", () => {
             "repo:Contoso@9919/GeoFencing@681234567:ref:refs/tags/v1.0.0",
         ]);
         assert.deepStrictEqual(
-            ofType(resources, FIC).map((r) => r.inputs.displayName),
+            ofType(resources, TYPES.applicationFederatedCredential).map((r) => r.inputs.displayName),
             // '.' is not among the characters a credential name takes: replaced, plus a hash of the trigger.
             ["environment-dev-immutable", "tag-v1-0-0-44d89748-immutable"],
         );
@@ -143,8 +138,8 @@ describe("GitHubActionsIdentity: immutable subjects", () => {
     it("keeps the name-based credentials, under their old names, while migrating", async () => {
         const before = await runDefaults();
         const during = await run(base({ repository: { owner: "contoso", name: "geofencing", ownerId: 9919, repositoryId: 681234567 }, subjectFormat: "immutable", keepNameSubjects: true }));
-        const old = one(before.resources, FIC);
-        const kept = one(during.resources, FIC, old.name);
+        const old = one(before.resources, TYPES.applicationFederatedCredential);
+        const kept = one(during.resources, TYPES.applicationFederatedCredential, old.name);
         assert.deepStrictEqual(
             { subject: kept.inputs.subject, displayName: kept.inputs.displayName },
             { subject: old.inputs.subject, displayName: old.inputs.displayName },
@@ -172,8 +167,8 @@ describe("GitHubActionsIdentity: immutable subjects", () => {
 describe("GitHubActionsIdentity: roles", () => {
     it("grants AcrPush on exactly the registry to the service principal's object id", async () => {
         const { resources } = await run(base({ registry: { resourceId: REGISTRY_ID } }));
-        const sp = one(resources, SP);
-        const push = one(resources, ROLE);
+        const sp = one(resources, TYPES.servicePrincipal);
+        const push = one(resources, TYPES.roleAssignment);
         assert.strictEqual(push.inputs.scope, REGISTRY_ID);
         assert.strictEqual(push.inputs.principalId, sp.state.objectId);
         assert.deepStrictEqual(push.propertyDependencies.principalId, [sp.urn]);
@@ -183,13 +178,13 @@ describe("GitHubActionsIdentity: roles", () => {
 
     it("grants Container Registry Repository Writer instead on an ABAC registry", async () => {
         const { resources } = await run(base({ registry: { resourceId: REGISTRY_ID, abacRepositoryPermissions: true } }));
-        assert.match(one(resources, ROLE).inputs.roleDefinitionId, /\/roleDefinitions\/2a1e307c-b015-4ebd-883e-5b7698a07328$/);
+        assert.match(one(resources, TYPES.roleAssignment).inputs.roleDefinitionId, /\/roleDefinitions\/2a1e307c-b015-4ebd-883e-5b7698a07328$/);
     });
 
     it("grants the cluster user role on the cluster and the deploy role per namespace only", async () => {
         const { resources } = await run(base({ cluster: { resourceId: CLUSTER_ID, namespaces: ["geofencing", "geofencing-jobs"] } }));
-        const sp = one(resources, SP);
-        const roles = ofType(resources, ROLE).map((r) => ({ scope: r.inputs.scope, role: r.inputs.roleDefinitionId.split("/").pop(), principalId: r.inputs.principalId, principalType: r.inputs.principalType }));
+        const sp = one(resources, TYPES.servicePrincipal);
+        const roles = ofType(resources, TYPES.roleAssignment).map((r) => ({ scope: r.inputs.scope, role: r.inputs.roleDefinitionId.split("/").pop(), principalId: r.inputs.principalId, principalType: r.inputs.principalType }));
         const expect = (scope: string, role: string) => ({ scope, role, principalId: sp.state.objectId, principalType: "ServicePrincipal" });
         assert.deepStrictEqual(roles, [
             expect(CLUSTER_ID, "4abbcc35-e782-43d8-92c5-2d3f1bd2253f"),
@@ -200,13 +195,13 @@ describe("GitHubActionsIdentity: roles", () => {
 
     it("takes another namespace role by name", async () => {
         const { resources } = await run(base({ cluster: { resourceId: CLUSTER_ID, namespaces: ["geofencing"], namespaceRole: "Azure Kubernetes Service RBAC Reader" } }));
-        const deploy = one(resources, ROLE, "gha-deploy-geofencing");
+        const deploy = one(resources, TYPES.roleAssignment, "gha-deploy-geofencing");
         assert.match(deploy.inputs.roleDefinitionId, /\/roleDefinitions\/7f6c6a51-bcf8-42ba-9220-52d62157d7db$/);
     });
 
     it("grants nothing without a registry or cluster", async () => {
         const { resources } = await runDefaults();
-        assert.deepStrictEqual(ofType(resources, ROLE), []);
+        assert.deepStrictEqual(ofType(resources, TYPES.roleAssignment), []);
     });
 });
 

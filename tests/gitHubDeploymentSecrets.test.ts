@@ -7,12 +7,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import { GitHubActionsIdentity } from "../components/gitHubActionsIdentity";
 import { GitHubDeploymentSecrets, GitHubDeploymentSecretsArgs } from "../components/gitHubDeploymentSecrets";
 import { FAKE, ofType, one, Recorded, runUnderMocks } from "./harness";
-
-const ENVIRONMENT = "github:index/repositoryEnvironment:RepositoryEnvironment";
-const ENV_SECRET = "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret";
-const ENV_VARIABLE = "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable";
-const REPO_SECRET = "github:index/actionsSecret:ActionsSecret";
-const REPO_VARIABLE = "github:index/actionsVariable:ActionsVariable";
+import { TYPES } from "./resourceTypes";
 
 const plainValues = {
     secrets: {
@@ -65,13 +60,13 @@ describe("GitHubDeploymentSecrets: environment scope", () => {
                 variables: { AKS_CLUSTER_NAME: cluster.name, AKS_RESOURCE_GROUP: rg.name },
             });
         });
-        const app = one(recorded, "azuread:index/application:Application");
-        const sp = one(recorded, "azuread:index/servicePrincipal:ServicePrincipal");
-        const acr = one(recorded, "azure-native:containerregistry:Registry");
-        const aks = one(recorded, "azure-native:containerservice:ManagedCluster");
-        const rg = one(recorded, "azure-native:resources:ResourceGroup");
-        const secrets = byName(ofType(recorded, ENV_SECRET), "secretName");
-        const variables = byName(ofType(recorded, ENV_VARIABLE), "variableName");
+        const app = one(recorded, TYPES.application);
+        const sp = one(recorded, TYPES.servicePrincipal);
+        const acr = one(recorded, TYPES.registry);
+        const aks = one(recorded, TYPES.managedCluster);
+        const rg = one(recorded, TYPES.resourceGroup);
+        const secrets = byName(ofType(recorded, TYPES.environmentSecret), "secretName");
+        const variables = byName(ofType(recorded, TYPES.environmentVariable), "variableName");
 
         const wired = (r: Recorded) => ({ value: plain(r.inputs.value), from: r.propertyDependencies.value });
         assert.deepStrictEqual(wired(secrets.AZURE_CLIENT_ID), { value: app.state.clientId, from: [app.urn] });
@@ -84,17 +79,17 @@ describe("GitHubDeploymentSecrets: environment scope", () => {
 
     it("creates the environment first and writes the four secrets and two variables into it", async () => {
         const { resources: recorded } = await runUnderMocks(() => new GitHubDeploymentSecrets("gh", base()));
-        const environment = one(recorded, ENVIRONMENT);
+        const environment = one(recorded, TYPES.repositoryEnvironment);
         assert.deepStrictEqual(
             { repository: environment.inputs.repository, environment: environment.inputs.environment, reviewers: environment.inputs.reviewers, policy: environment.inputs.deploymentBranchPolicy },
             { repository: "geofencing", environment: "dev", reviewers: undefined, policy: undefined },
         );
-        const written = [...ofType(recorded, ENV_SECRET), ...ofType(recorded, ENV_VARIABLE)];
+        const written = [...ofType(recorded, TYPES.environmentSecret), ...ofType(recorded, TYPES.environmentVariable)];
         assert.deepStrictEqual(
             written.map((r) => r.inputs.secretName ?? r.inputs.variableName),
             ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_SUBSCRIPTION_ID", "REGISTRY_LOGIN_SERVER", "AKS_CLUSTER_NAME", "AKS_RESOURCE_GROUP"],
         );
-        for (const r of ofType(recorded, ENV_SECRET)) {
+        for (const r of ofType(recorded, TYPES.environmentSecret)) {
             assert.ok(isSecret(r.inputs.value), `${r.name}'s value reaches the provider as a secret`);
         }
         for (const r of written) {
@@ -103,8 +98,8 @@ describe("GitHubDeploymentSecrets: environment scope", () => {
             assert.deepStrictEqual(r.propertyDependencies.environment, [environment.urn], `${r.name} waits for the environment`);
             assert.strictEqual(r.deleteBeforeReplace, true, `${r.name} must be deleted before its replacement is written`);
         }
-        assert.deepStrictEqual(ofType(recorded, REPO_SECRET), []);
-        assert.deepStrictEqual(ofType(recorded, REPO_VARIABLE), []);
+        assert.deepStrictEqual(ofType(recorded, TYPES.repositorySecret), []);
+        assert.deepStrictEqual(ofType(recorded, TYPES.repositoryVariable), []);
     });
 
     it("lets dev and prod write to different environments of the same repository", async () => {
@@ -112,10 +107,10 @@ describe("GitHubDeploymentSecrets: environment scope", () => {
             new GitHubDeploymentSecrets("dev", base({ environmentName: "dev" })),
             new GitHubDeploymentSecrets("prod", base({ environmentName: "prod", reviewers: { teamIds: [4711042] }, protectedBranches: true })),
         ]);
-        const environmentsOf = (prefix: string) => new Set(ofType(recorded, ENV_SECRET).filter((r) => r.name.startsWith(`${prefix}-`)).map((r) => r.inputs.environment));
+        const environmentsOf = (prefix: string) => new Set(ofType(recorded, TYPES.environmentSecret).filter((r) => r.name.startsWith(`${prefix}-`)).map((r) => r.inputs.environment));
         assert.deepStrictEqual([...environmentsOf("dev")], ["dev"]);
         assert.deepStrictEqual([...environmentsOf("prod")], ["prod"]);
-        const keys = ofType(recorded, ENV_SECRET).map((r) => `${r.inputs.repository}/${r.inputs.environment}/${r.inputs.secretName}`);
+        const keys = ofType(recorded, TYPES.environmentSecret).map((r) => `${r.inputs.repository}/${r.inputs.environment}/${r.inputs.secretName}`);
         assert.strictEqual(new Set(keys).size, 8);
     });
 
@@ -127,7 +122,7 @@ describe("GitHubDeploymentSecrets: environment scope", () => {
                     base({ environmentName: "prod", reviewers: { userIds: [583231], teamIds: [4711042] }, protectedBranches: true, preventSelfReview: true, canAdminsBypass: false }),
                 ),
         );
-        const environment = one(recorded, ENVIRONMENT);
+        const environment = one(recorded, TYPES.repositoryEnvironment);
         assert.deepStrictEqual(environment.inputs.reviewers, [{ users: [583231], teams: [4711042] }]);
         assert.deepStrictEqual(environment.inputs.deploymentBranchPolicy, { protectedBranches: true, customBranchPolicies: false });
         assert.strictEqual(environment.inputs.preventSelfReview, true);
@@ -151,10 +146,10 @@ describe("GitHubDeploymentSecrets: environment scope", () => {
 describe("GitHubDeploymentSecrets: repository scope", () => {
     it("writes repository secrets and variables and creates no environment", async () => {
         const { resources: recorded } = await runUnderMocks(() => new GitHubDeploymentSecrets("gh", base({ scope: "repository", environmentName: undefined })));
-        assert.deepStrictEqual(ofType(recorded, ENVIRONMENT), []);
-        assert.deepStrictEqual(ofType(recorded, ENV_SECRET), []);
-        const secrets = ofType(recorded, REPO_SECRET);
-        const variables = ofType(recorded, REPO_VARIABLE);
+        assert.deepStrictEqual(ofType(recorded, TYPES.repositoryEnvironment), []);
+        assert.deepStrictEqual(ofType(recorded, TYPES.environmentSecret), []);
+        const secrets = ofType(recorded, TYPES.repositorySecret);
+        const variables = ofType(recorded, TYPES.repositoryVariable);
         assert.deepStrictEqual(
             secrets.map((r) => [r.inputs.repository, r.inputs.secretName, plain(r.inputs.value)]),
             Object.entries(plainValues.secrets).map(([k, v]) => ["geofencing", k, v]),

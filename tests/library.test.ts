@@ -12,6 +12,7 @@ import { parse } from "yaml";
 import { BUILT_IN_ROLES } from "../components/roles";
 import { one, ofType, runUnderMocks, valueOf } from "./harness";
 import { ISSUER, packedLibrary, removePackedLibrary } from "./packedLibrary";
+import { TYPES } from "./resourceTypes";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -52,28 +53,28 @@ describe("library: the packed package in a consumer program", function () {
 
     it("adds a WorkloadIdentityServiceAccount to a cluster the consumer did not create", async () => {
         const { value, resources } = await runUnderMocks(() => require(path.join(scratch, "workload.js")));
-        const credential = one(resources, "azure-native:managedidentity:FederatedIdentityCredential");
+        const credential = one(resources, TYPES.identityFederatedCredential);
         assert.strictEqual(credential.inputs.issuer, ISSUER);
         assert.strictEqual(credential.inputs.subject, "system:serviceaccount:billing:billing-api");
-        const identity = one(resources, "azure-native:managedidentity:UserAssignedIdentity");
-        const sa = one(resources, "kubernetes:core/v1:ServiceAccount");
+        const identity = one(resources, TYPES.userAssignedIdentity);
+        const sa = one(resources, TYPES.serviceAccount);
         assert.strictEqual(sa.inputs.metadata.annotations["azure.workload.identity/client-id"], identity.state.clientId);
         assert.strictEqual(await valueOf(value.clientId), identity.state.clientId);
-        assert.strictEqual(ofType(resources, "kubernetes:core/v1:Namespace").length, 0);
-        const role = one(resources, "azure-native:authorization:RoleAssignment");
+        assert.strictEqual(ofType(resources, TYPES.namespace).length, 0);
+        const role = one(resources, TYPES.roleAssignment);
         assert.ok(String(role.inputs.roleDefinitionId).endsWith(BUILT_IN_ROLES["Key Vault Secrets User"]));
         assert.strictEqual(role.inputs.principalId, identity.state.principalId);
     });
 
     it("uses ContainerRegistry alone", async () => {
         const { value, resources } = await runUnderMocks(() => require(path.join(scratch, "registry.js")));
-        const registry = one(resources, "azure-native:containerregistry:Registry");
+        const registry = one(resources, TYPES.registry);
         assert.match(registry.inputs.registryName, /^contosoimg[a-z0-9]{13}$/);
         assert.strictEqual(registry.inputs.adminUserEnabled, false);
-        const pull = one(resources, "azure-native:authorization:RoleAssignment");
+        const pull = one(resources, TYPES.roleAssignment);
         assert.strictEqual(pull.inputs.scope, registry.id);
         assert.ok(String(pull.inputs.roleDefinitionId).endsWith(BUILT_IN_ROLES.AcrPull));
         assert.strictEqual(await valueOf(value.loginServer), registry.state.loginServer);
-        assert.deepStrictEqual(ofType(resources, "azure-native:containerservice:ManagedCluster"), []);
+        assert.deepStrictEqual(ofType(resources, TYPES.managedCluster), []);
     });
 });

@@ -12,6 +12,7 @@ import { renderJson, renderMarkdown, renderText } from "../scripts/plan/render";
 import { trustMapMermaid } from "../scripts/plan/trustMap";
 import { parseStackOutputs } from "../scripts/verify/outputs";
 import { runUnderMocks } from "./harness";
+import { TYPES } from "./resourceTypes";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -85,7 +86,7 @@ describe("plan: both stacks", function () {
         it(`${stack}: every role assignment appears once in the trust map, with its principal and scope`, () => {
             const plan = plans[stack];
             const grants = plan.trustMap.identities.flatMap((i) => i.grants.map((g) => ({ ...g, principalId: i.principalId })));
-            const assignments = plan.resources.filter((r) => r.type === "azure-native:authorization:RoleAssignment");
+            const assignments = plan.resources.filter((r) => r.type === TYPES.roleAssignment);
             assert.strictEqual(grants.length, assignments.length);
             for (const a of assignments) {
                 const found = grants.filter((g) => g.assignment === a.name);
@@ -256,7 +257,7 @@ describe("bench: the engine floor registers the plan's resources again", () => {
             [r.type, r.name, r.urn, r.parent, r.custom, r.provider.split("::").slice(0, -1).join("::")].join(" | ");
         assert.ok(plan.resources.length > 20);
         assert.deepStrictEqual(resources.map(shape).sort(), plan.resources.map(shape).sort());
-        const identity = plan.resources.find((r) => r.type === "azure-native:managedidentity:UserAssignedIdentity")!;
+        const identity = plan.resources.find((r) => r.type === TYPES.userAssignedIdentity)!;
         assert.deepStrictEqual(resources.find((r) => r.urn === identity.urn)!.inputs, identity.inputs);
     });
 });

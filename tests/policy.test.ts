@@ -9,6 +9,7 @@ import { BUILT_IN_ROLES } from "../components/roles";
 import { policies, stackEnvironment } from "../policy/policies";
 import { fromRecorded, mandatoryViolations, OfflineResource, OfflineStack, PolicyResult, runPolicies } from "../policy/runOffline";
 import { FAKE, runUnderMocks } from "./harness";
+import { TYPES } from "./resourceTypes";
 
 const DEV: OfflineStack = { name: "dev", environment: "dev" };
 const PROD: OfflineStack = { name: "prod", environment: "prod" };
@@ -17,17 +18,6 @@ const RG = `/subscriptions/${FAKE.subscriptionId}/resourceGroups/geofencing-dev`
 const REGISTRY_ID = `${RG}/providers/Microsoft.ContainerRegistry/registries/contosogeoabc`;
 const CLUSTER_ID = `${RG}/providers/Microsoft.ContainerService/managedClusters/geofencing-dev`;
 const AKS_ISSUER = `https://westeurope.oic.prod-aks.azure.com/${FAKE.tenantId}/2c1e6f0a-1b7d-4e3a-9f52-7d8a0c4e1b26/`;
-
-const TYPES = {
-    registry: "azure-native:containerregistry:Registry",
-    cluster: "azure-native:containerservice:ManagedCluster",
-    roleAssignment: "azure-native:authorization:RoleAssignment",
-    miCredential: "azure-native:managedidentity:FederatedIdentityCredential",
-    appCredential: "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential",
-    flexibleCredential: "azuread:index/applicationFlexibleFederatedIdentityCredential:ApplicationFlexibleFederatedIdentityCredential",
-    application: "azuread:index/application:Application",
-    envSecret: "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
-} as const;
 
 function resource(type: string, name: string, props: Record<string, unknown>, extra: Partial<OfflineResource> = {}): OfflineResource {
     return { type, name, urn: `urn:pulumi:dev::credless-aks::${type}::${name}`, props, ...extra };
@@ -98,14 +88,14 @@ function compliantStack(): OfflineResource[] {
     const app = resource(TYPES.application, "deployer", { displayName: "geofencing-prod-deployer" });
     return [
         resource(TYPES.registry, "registry", registryProps()),
-        resource(TYPES.cluster, "cluster", clusterProps()),
+        resource(TYPES.managedCluster, "cluster", clusterProps()),
         resource(TYPES.roleAssignment, "kubelet-acrpull", assignmentProps(BUILT_IN_ROLES.AcrPull, REGISTRY_ID, "ServicePrincipal")),
         resource(TYPES.roleAssignment, "deployer-admin", assignmentProps(BUILT_IN_ROLES["Azure Kubernetes Service RBAC Cluster Admin"], CLUSTER_ID, "User")),
         app,
-        resource(TYPES.appCredential, "github-prod", githubCredentialProps()),
-        resource(TYPES.miCredential, "api-sa", kubernetesCredentialProps()),
+        resource(TYPES.applicationFederatedCredential, "github-prod", githubCredentialProps()),
+        resource(TYPES.identityFederatedCredential, "api-sa", kubernetesCredentialProps()),
         resource(
-            TYPES.envSecret,
+            TYPES.environmentSecret,
             "client-id",
             { repository: "geofencing", environment: "prod", secretName: "AZURE_CLIENT_ID", value: "a-client-id" },
             { propertyDependencies: { value: [app.urn] } },
@@ -203,8 +193,8 @@ describe("policy pack", () => {
         ];
         for (const [policy, change, messages] of cases) {
             it(`${policy}: ${JSON.stringify(change)}`, () => {
-                const good = resource(TYPES.cluster, "good", clusterProps());
-                const bad = resource(TYPES.cluster, "bad", { ...clusterProps(), ...change });
+                const good = resource(TYPES.managedCluster, "good", clusterProps());
+                const bad = resource(TYPES.managedCluster, "bad", { ...clusterProps(), ...change });
                 assert.deepStrictEqual(
                     resultsOf(policy, [good, bad], PROD),
                     messages.map((m) => violation(policy, bad, m)),
@@ -213,9 +203,9 @@ describe("policy pack", () => {
         }
 
         it("aks-api-server-restricted-in-prod: open or 0.0.0.0/0 is advised in prod, private passes, dev is not asked", () => {
-            const open = resource(TYPES.cluster, "open", { ...clusterProps(), apiServerAccessProfile: undefined });
-            const world = resource(TYPES.cluster, "world", { ...clusterProps(), apiServerAccessProfile: { authorizedIPRanges: ["203.0.113.0/24", "0.0.0.0/0"] } });
-            const privateCluster = resource(TYPES.cluster, "private", { ...clusterProps(), apiServerAccessProfile: { enablePrivateCluster: true } });
+            const open = resource(TYPES.managedCluster, "open", { ...clusterProps(), apiServerAccessProfile: undefined });
+            const world = resource(TYPES.managedCluster, "world", { ...clusterProps(), apiServerAccessProfile: { authorizedIPRanges: ["203.0.113.0/24", "0.0.0.0/0"] } });
+            const privateCluster = resource(TYPES.managedCluster, "private", { ...clusterProps(), apiServerAccessProfile: { enablePrivateCluster: true } });
             const policy = "aks-api-server-restricted-in-prod";
             assert.deepStrictEqual(resultsOf(policy, [open, world, privateCluster], PROD), [
                 violation(policy, open, "apiServerAccessProfile sets neither enablePrivateCluster nor authorizedIPRanges in prod: the API server answers the whole internet", "advisory"),
@@ -225,8 +215,8 @@ describe("policy pack", () => {
         });
 
         it("aks-paid-tier-in-prod: Free is advised in prod only; the environment defaults to the stack name", () => {
-            const free = resource(TYPES.cluster, "free", { ...clusterProps(), sku: { name: "Base", tier: "Free" } });
-            const premium = resource(TYPES.cluster, "premium", { ...clusterProps(), sku: { name: "Base", tier: "Premium" } });
+            const free = resource(TYPES.managedCluster, "free", { ...clusterProps(), sku: { name: "Base", tier: "Free" } });
+            const premium = resource(TYPES.managedCluster, "premium", { ...clusterProps(), sku: { name: "Base", tier: "Premium" } });
             const expected = [violation("aks-paid-tier-in-prod", free, 'sku.tier is "Free" in prod: use Standard or Premium', "advisory")];
             assert.deepStrictEqual(resultsOf("aks-paid-tier-in-prod", [free, premium], PROD), expected);
             assert.deepStrictEqual(resultsOf("aks-paid-tier-in-prod", [free, premium], { name: "prod" }), expected);
@@ -245,18 +235,18 @@ describe("policy pack", () => {
         it("no-entra-credentials: passwords and certificates of every kind", () => {
             const policy = "no-entra-credentials";
             const kinds: [string, string][] = [
-                ["azuread:index/applicationPassword:ApplicationPassword", "an application password is a client secret"],
-                ["azuread:index/servicePrincipalPassword:ServicePrincipalPassword", "a service principal password is a client secret"],
-                ["azuread:index/applicationCertificate:ApplicationCertificate", "an application certificate is a stored credential"],
-                ["azuread:index/servicePrincipalCertificate:ServicePrincipalCertificate", "a service principal certificate is a stored credential"],
+                [TYPES.applicationPassword, "an application password is a client secret"],
+                [TYPES.servicePrincipalPassword, "a service principal password is a client secret"],
+                [TYPES.applicationCertificate, "an application certificate is a stored credential"],
+                [TYPES.servicePrincipalCertificate, "a service principal certificate is a stored credential"],
                 [
-                    "azuread:index/servicePrincipalTokenSigningCertificate:ServicePrincipalTokenSigningCertificate",
+                    TYPES.servicePrincipalTokenSigningCertificate,
                     "a token signing certificate puts a key and its password on the service principal",
                 ],
             ];
             const credentials = kinds.map(([type], i) => resource(type, `credential${i}`, { applicationId: "/applications/x" }));
             const appWithPassword = resource(TYPES.application, "app", { displayName: "app", password: { displayName: "ci" } });
-            const spCluster = resource(TYPES.cluster, "sp-cluster", {
+            const spCluster = resource(TYPES.managedCluster, "sp-cluster", {
                 ...clusterProps(),
                 servicePrincipalProfile: { clientId: "00000000-0000-0000-0000-000000000001", secret: "s3cret" },
                 aadProfile: { enableAzureRBAC: true, serverAppSecret: "s3cret" },
@@ -271,17 +261,17 @@ describe("policy pack", () => {
 
         it("github-federated-credential-exact: issuer, audience, wildcard, repository scope, flexible credentials", () => {
             const policy = "github-federated-credential-exact";
-            const good = resource(TYPES.appCredential, "good", githubCredentialProps());
-            const immutable = resource(TYPES.miCredential, "immutable", {
+            const good = resource(TYPES.applicationFederatedCredential, "good", githubCredentialProps());
+            const immutable = resource(TYPES.identityFederatedCredential, "immutable", {
                 ...kubernetesCredentialProps(),
                 issuer: GITHUB_OIDC_ISSUER,
                 subject: "repo:contoso@9919/geofencing@681234567:ref:refs/heads/main",
             });
-            const slash = resource(TYPES.appCredential, "slash", { ...githubCredentialProps(), issuer: `${GITHUB_OIDC_ISSUER}/` });
-            const audience = resource(TYPES.appCredential, "audience", { ...githubCredentialProps(), audiences: [TOKEN_EXCHANGE_AUDIENCE, "api://other"] });
-            const wildcard = resource(TYPES.appCredential, "wildcard", { ...githubCredentialProps(), subject: "repo:contoso/*:environment:prod" });
-            const owner = resource(TYPES.miCredential, "owner", { ...kubernetesCredentialProps(), issuer: GITHUB_OIDC_ISSUER, subject: "repository_owner:contoso" });
-            const flexible = resource(TYPES.flexibleCredential, "flexible", {
+            const slash = resource(TYPES.applicationFederatedCredential, "slash", { ...githubCredentialProps(), issuer: `${GITHUB_OIDC_ISSUER}/` });
+            const audience = resource(TYPES.applicationFederatedCredential, "audience", { ...githubCredentialProps(), audiences: [TOKEN_EXCHANGE_AUDIENCE, "api://other"] });
+            const wildcard = resource(TYPES.applicationFederatedCredential, "wildcard", { ...githubCredentialProps(), subject: "repo:contoso/*:environment:prod" });
+            const owner = resource(TYPES.identityFederatedCredential, "owner", { ...kubernetesCredentialProps(), issuer: GITHUB_OIDC_ISSUER, subject: "repository_owner:contoso" });
+            const flexible = resource(TYPES.applicationFlexibleFederatedCredential, "flexible", {
                 applicationId: "/applications/x",
                 displayName: "all-branches",
                 issuer: GITHUB_OIDC_ISSUER,
@@ -307,11 +297,11 @@ describe("policy pack", () => {
 
         it("kubernetes-federated-credential-service-account: the subject names one service account", () => {
             const policy = "kubernetes-federated-credential-service-account";
-            const good = resource(TYPES.miCredential, "good", kubernetesCredentialProps());
-            const namespaceOnly = resource(TYPES.miCredential, "namespace-only", { ...kubernetesCredentialProps(), subject: "system:serviceaccount:geofencing" });
-            const wildcard = resource(TYPES.appCredential, "wildcard", { ...kubernetesCredentialProps(), subject: "system:serviceaccount:geofencing:*" });
-            const badNamespace = resource(TYPES.miCredential, "bad-namespace", { ...kubernetesCredentialProps(), subject: "system:serviceaccount:Geo_Fencing:api" });
-            const notAnAccount = resource(TYPES.miCredential, "not-an-account", { ...kubernetesCredentialProps(), subject: "geofencing-api" });
+            const good = resource(TYPES.identityFederatedCredential, "good", kubernetesCredentialProps());
+            const namespaceOnly = resource(TYPES.identityFederatedCredential, "namespace-only", { ...kubernetesCredentialProps(), subject: "system:serviceaccount:geofencing" });
+            const wildcard = resource(TYPES.applicationFederatedCredential, "wildcard", { ...kubernetesCredentialProps(), subject: "system:serviceaccount:geofencing:*" });
+            const badNamespace = resource(TYPES.identityFederatedCredential, "bad-namespace", { ...kubernetesCredentialProps(), subject: "system:serviceaccount:Geo_Fencing:api" });
+            const notAnAccount = resource(TYPES.identityFederatedCredential, "not-an-account", { ...kubernetesCredentialProps(), subject: "geofencing-api" });
             assert.deepStrictEqual(resultsOf(policy, [good, namespaceOnly, wildcard, badNamespace, notAnAccount]), [
                 violation(
                     policy,
@@ -409,15 +399,15 @@ describe("policy pack", () => {
     describe("GitHub", () => {
         it("github-secret-from-resource-output: a value without a resource dependency is rejected, whatever the property", () => {
             const policy = "github-secret-from-resource-output";
-            const fromConfig = resource(TYPES.envSecret, "from-config", { repository: "geofencing", environment: "prod", secretName: "AZURE_TENANT_ID", value: FAKE.tenantId });
+            const fromConfig = resource(TYPES.environmentSecret, "from-config", { repository: "geofencing", environment: "prod", secretName: "AZURE_TENANT_ID", value: FAKE.tenantId });
             const legacy = resource(
-                "github:index/actionsSecret:ActionsSecret",
+                TYPES.repositorySecret,
                 "legacy",
                 { repository: "geofencing", secretName: "TOKEN", plaintextValue: "ghp_example" },
                 { propertyDependencies: { plaintextValue: [] } },
             );
             const dangling = resource(
-                "github:index/actionsOrganizationSecret:ActionsOrganizationSecret",
+                TYPES.organizationSecret,
                 "dangling",
                 { secretName: "X", visibility: "private", encryptedValue: "c2VhbGVk" },
                 { propertyDependencies: { encryptedValue: ["urn:pulumi:dev::credless-aks::not:in:stack::gone"] } },

@@ -6,6 +6,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { policies } from "../policy/policies";
 import { policyHost, stopPolicyHost } from "./policyHost";
+import { TYPES } from "./resourceTypes";
 
 /** Talks to policy/ over the analyzer protocol, served as the Pulumi CLI serves it (tests/policyHost.ts). */
 describe("policy pack served as the Pulumi CLI starts it", function () {
@@ -35,7 +36,7 @@ describe("policy pack served as the Pulumi CLI starts it", function () {
 
     it("reports violations with the engine's message format and reads prod from the stack's config", async () => {
         const request = new AnalyzeRequest();
-        request.setType("azure-native:containerservice:ManagedCluster");
+        request.setType(TYPES.managedCluster);
         request.setName("cluster");
         request.setUrn("urn:pulumi:release::credless-aks::azure-native:containerservice:ManagedCluster::cluster");
         request.setProperties(

@@ -12,6 +12,7 @@ import {
     roleNameOf,
     subscriptionOfScope,
 } from "../components/roles";
+import { TYPES } from "./resourceTypes";
 
 /** Golden value: the name already given to existing assignments; the algorithm must keep producing it. */
 const PINNED_NAME = "a38f1d80-db26-53cd-aac1-b0ab97d4f724";
@@ -55,12 +56,11 @@ describe("roles: BUILT_IN_ROLES", () => {
 });
 
 describe("roles: assignRole's principal type", () => {
-    const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
     const principalId = "3f2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d";
     const grant = async (principalType?: "ServicePrincipal") =>
         one(
             (await runUnderMocks(() => assignRole("grant", SCOPE, { roleDefinitionIdOrName: "AcrPull", principalId, principalType }, {}))).resources,
-            ROLE_ASSIGNMENT,
+            TYPES.roleAssignment,
         );
 
     it("leaves principalType out of the request when unset, so azure-native's default \"User\" is not sent and ARM infers it", async () => {

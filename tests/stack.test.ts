@@ -6,28 +6,12 @@ import { ConfigError } from "../stack/config";
 import { readStackConfig } from "../scripts/plan/main";
 import { FAKE, one, ofType, Recorded, transitiveDependencies, valueOf } from "./harness";
 import { configMap, ProgramRun, runProgram } from "./stackRun";
-
-const T = {
-    rg: "azure-native:resources:ResourceGroup",
-    cluster: "azure-native:containerservice:ManagedCluster",
-    registry: "azure-native:containerregistry:Registry",
-    role: "azure-native:authorization:RoleAssignment",
-    mi: "azure-native:managedidentity:UserAssignedIdentity",
-    miFic: "azure-native:managedidentity:FederatedIdentityCredential",
-    app: "azuread:index/application:Application",
-    sp: "azuread:index/servicePrincipal:ServicePrincipal",
-    appFic: "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential",
-    ns: "kubernetes:core/v1:Namespace",
-    sa: "kubernetes:core/v1:ServiceAccount",
-    ghEnv: "github:index/repositoryEnvironment:RepositoryEnvironment",
-    ghSecret: "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
-    ghVar: "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable",
-};
+import { TYPES } from "./resourceTypes";
 
 /** Secret inputs are recorded wrapped in Pulumi's secret signature; this unwraps them. */
 const plain = (v: any) => (v && typeof v === "object" && "value" in v && "4dabf18193072939515e22adb298388d" in v ? v.value : v);
 const roleId = (r: Recorded) => String(r.inputs.roleDefinitionId).split("/").pop();
-const withRole = (resources: Recorded[], role: keyof typeof BUILT_IN_ROLES) => ofType(resources, T.role).filter((r) => roleId(r) === BUILT_IN_ROLES[role]);
+const withRole = (resources: Recorded[], role: keyof typeof BUILT_IN_ROLES) => ofType(resources, TYPES.roleAssignment).filter((r) => roleId(r) === BUILT_IN_ROLES[role]);
 
 describe("stack: both environments under mocks", function () {
     this.timeout(60000);
@@ -45,19 +29,19 @@ describe("stack: both environments under mocks", function () {
                 assert.strictEqual(r().error, undefined, String(r().error));
                 const urns = r().resources.map((x) => x.urn);
                 assert.strictEqual(new Set(urns).size, urns.length, "duplicate URNs");
-                for (const type of [T.rg, T.cluster, T.registry, T.app, T.sp, T.ghEnv]) {
+                for (const type of [TYPES.resourceGroup, TYPES.managedCluster, TYPES.registry, TYPES.application, TYPES.servicePrincipal, TYPES.repositoryEnvironment]) {
                     assert.strictEqual(ofType(r().resources, type).length, 1, type);
                 }
-                assert.strictEqual(ofType(r().resources, T.mi).length, 2);
-                assert.strictEqual(ofType(r().resources, T.miFic).length, 2);
-                assert.strictEqual(ofType(r().resources, T.sa).length, 2);
-                assert.strictEqual(ofType(r().resources, T.ns).length, 1, "one shared namespace for both workloads");
-                assert.deepStrictEqual(ofType(r().resources, T.ghSecret).map((s) => s.inputs.secretName).sort(), [...GITHUB_SECRET_NAMES].sort());
-                assert.deepStrictEqual(ofType(r().resources, T.ghVar).map((s) => s.inputs.variableName).sort(), [...GITHUB_VARIABLE_NAMES].sort());
+                assert.strictEqual(ofType(r().resources, TYPES.userAssignedIdentity).length, 2);
+                assert.strictEqual(ofType(r().resources, TYPES.identityFederatedCredential).length, 2);
+                assert.strictEqual(ofType(r().resources, TYPES.serviceAccount).length, 2);
+                assert.strictEqual(ofType(r().resources, TYPES.namespace).length, 1, "one shared namespace for both workloads");
+                assert.deepStrictEqual(ofType(r().resources, TYPES.environmentSecret).map((s) => s.inputs.secretName).sort(), [...GITHUB_SECRET_NAMES].sort());
+                assert.deepStrictEqual(ofType(r().resources, TYPES.environmentVariable).map((s) => s.inputs.variableName).sort(), [...GITHUB_VARIABLE_NAMES].sort());
             });
 
             it("tags every Azure resource with environment, project and managed-by", () => {
-                const tagged = r().resources.filter((x) => [T.rg, T.cluster, T.registry, T.mi].includes(x.type));
+                const tagged = r().resources.filter((x) => [TYPES.resourceGroup, TYPES.managedCluster, TYPES.registry, TYPES.userAssignedIdentity].includes(x.type));
                 for (const x of tagged) {
                     assert.strictEqual(x.inputs.tags?.environment, stack, `${x.type} ${x.name}`);
                     assert.strictEqual(x.inputs.tags?.project, "credless-aks");
@@ -66,8 +50,8 @@ describe("stack: both environments under mocks", function () {
             });
 
             it("binds AcrPull for the kubelet identity at the registry, with a deterministic name", () => {
-                const cluster = one(r().resources, T.cluster);
-                const registry = one(r().resources, T.registry);
+                const cluster = one(r().resources, TYPES.managedCluster);
+                const registry = one(r().resources, TYPES.registry);
                 const pulls = withRole(r().resources, "AcrPull");
                 assert.strictEqual(pulls.length, 1);
                 assert.strictEqual(pulls[0].inputs.principalId, cluster.state.identityProfile.kubeletidentity.objectId);
@@ -77,9 +61,9 @@ describe("stack: both environments under mocks", function () {
             });
 
             it("gives the GitHub app AcrPush on the registry and deploy rights in the workload namespace only", () => {
-                const sp = one(r().resources, T.sp);
-                const registry = one(r().resources, T.registry);
-                const cluster = one(r().resources, T.cluster);
+                const sp = one(r().resources, TYPES.servicePrincipal);
+                const registry = one(r().resources, TYPES.registry);
+                const cluster = one(r().resources, TYPES.managedCluster);
                 const push = withRole(r().resources, "AcrPush");
                 assert.deepStrictEqual(push.map((p) => [p.inputs.principalId, p.inputs.scope]), [[sp.state.objectId, registry.id]]);
                 const user = withRole(r().resources, "Azure Kubernetes Service Cluster User Role");
@@ -89,8 +73,8 @@ describe("stack: both environments under mocks", function () {
             });
 
             it("trusts GitHub's issuer for the stack's environment subject", () => {
-                const fic = one(r().resources, T.appFic);
-                const app = one(r().resources, T.app);
+                const fic = one(r().resources, TYPES.applicationFederatedCredential);
+                const app = one(r().resources, TYPES.application);
                 assert.strictEqual(fic.inputs.issuer, GITHUB_OIDC_ISSUER);
                 assert.deepStrictEqual(fic.inputs.audiences, ["api://AzureADTokenExchange"]);
                 assert.strictEqual(fic.inputs.subject, `repo:contoso/geofencing:environment:${stack}`);
@@ -98,81 +82,81 @@ describe("stack: both environments under mocks", function () {
             });
 
             it("trusts each workload's service account through the cluster's issuer, character for character", () => {
-                const cluster = one(r().resources, T.cluster);
+                const cluster = one(r().resources, TYPES.managedCluster);
                 const issuer: string = cluster.state.oidcIssuerProfile.issuerURL;
                 assert.ok(issuer.endsWith("/"));
-                const subjects = ofType(r().resources, T.miFic).map((f) => {
+                const subjects = ofType(r().resources, TYPES.identityFederatedCredential).map((f) => {
                     assert.strictEqual(f.inputs.issuer, issuer);
                     return f.inputs.subject;
                 });
-                const accounts = ofType(r().resources, T.sa).map((sa) => `system:serviceaccount:${sa.inputs.metadata.namespace}:${sa.inputs.metadata.name}`);
+                const accounts = ofType(r().resources, TYPES.serviceAccount).map((sa) => `system:serviceaccount:${sa.inputs.metadata.namespace}:${sa.inputs.metadata.name}`);
                 assert.deepStrictEqual(subjects.sort(), accounts.sort());
-                for (const sa of ofType(r().resources, T.sa)) {
-                    const mi = ofType(r().resources, T.mi).find((m) => m.state.clientId === sa.inputs.metadata.annotations["azure.workload.identity/client-id"]);
+                for (const sa of ofType(r().resources, TYPES.serviceAccount)) {
+                    const mi = ofType(r().resources, TYPES.userAssignedIdentity).find((m) => m.state.clientId === sa.inputs.metadata.annotations["azure.workload.identity/client-id"]);
                     assert.ok(mi, `service account ${sa.inputs.metadata.name} is annotated with a managed identity's client id`);
                 }
             });
 
             it("writes every GitHub secret from the resource that owns the value", () => {
-                const value = (name: string) => plain(one(r().resources.filter((s) => s.inputs.secretName === name), T.ghSecret).inputs.value);
-                const app = one(r().resources, T.app);
-                const sp = one(r().resources, T.sp);
-                const registry = one(r().resources, T.registry);
+                const value = (name: string) => plain(one(r().resources.filter((s) => s.inputs.secretName === name), TYPES.environmentSecret).inputs.value);
+                const app = one(r().resources, TYPES.application);
+                const sp = one(r().resources, TYPES.servicePrincipal);
+                const registry = one(r().resources, TYPES.registry);
                 assert.strictEqual(value("AZURE_CLIENT_ID"), app.state.clientId);
                 assert.strictEqual(value("AZURE_TENANT_ID"), sp.state.applicationTenantId);
                 assert.strictEqual(value("AZURE_SUBSCRIPTION_ID"), FAKE.subscriptionId);
                 assert.strictEqual(value("REGISTRY_LOGIN_SERVER"), registry.state.loginServer);
-                for (const secret of ofType(r().resources, T.ghSecret)) {
+                for (const secret of ofType(r().resources, TYPES.environmentSecret)) {
                     assert.strictEqual(secret.inputs.environment, stack);
                     assert.ok(
                         (secret.propertyDependencies.value ?? []).length > 0,
                         `${secret.inputs.secretName} must trace back to a resource, not config`,
                     );
                 }
-                const variable = (name: string) => one(r().resources.filter((s) => s.inputs.variableName === name), T.ghVar).inputs.value;
-                assert.strictEqual(variable("AKS_CLUSTER_NAME"), one(r().resources, T.cluster).state.name);
-                assert.strictEqual(variable("AKS_RESOURCE_GROUP"), one(r().resources, T.rg).state.name);
+                const variable = (name: string) => one(r().resources.filter((s) => s.inputs.variableName === name), TYPES.environmentVariable).inputs.value;
+                assert.strictEqual(variable("AKS_CLUSTER_NAME"), one(r().resources, TYPES.managedCluster).state.name);
+                assert.strictEqual(variable("AKS_RESOURCE_GROUP"), one(r().resources, TYPES.resourceGroup).state.name);
             });
 
             it("creates the registry, the GitHub identity and its secrets in parallel with the cluster", () => {
-                const cluster = one(r().resources, T.cluster);
+                const cluster = one(r().resources, TYPES.managedCluster);
                 const independent = r().resources.filter(
-                    (x) => [T.registry, T.app, T.sp, T.appFic, T.mi, T.ghSecret, T.ghEnv].includes(x.type) || withRole(r().resources, "AcrPush").includes(x),
+                    (x) => [TYPES.registry, TYPES.application, TYPES.servicePrincipal, TYPES.applicationFederatedCredential, TYPES.userAssignedIdentity, TYPES.environmentSecret, TYPES.repositoryEnvironment].includes(x.type) || withRole(r().resources, "AcrPush").includes(x),
                 );
                 assert.ok(independent.length >= 10);
                 for (const x of independent) {
                     assert.ok(!transitiveDependencies(r().resources, x).has(cluster.urn), `${x.type} ${x.name} waits for the cluster`);
                 }
-                for (const x of [...ofType(r().resources, T.miFic), ...ofType(r().resources, T.sa), ...withRole(r().resources, "AcrPull")]) {
+                for (const x of [...ofType(r().resources, TYPES.identityFederatedCredential), ...ofType(r().resources, TYPES.serviceAccount), ...withRole(r().resources, "AcrPull")]) {
                     assert.ok(transitiveDependencies(r().resources, x).has(cluster.urn), `${x.type} ${x.name} needs the cluster's outputs`);
                 }
             });
 
             it("creates Kubernetes objects only after the deployer's role has propagated (through the provider)", () => {
-                const wait = one(r().resources, "pulumi-nodejs:dynamic/credless-aks:RbacPropagationWait");
+                const wait = one(r().resources, TYPES.rbacPropagationWait);
                 const admin = withRole(r().resources, "Azure Kubernetes Service RBAC Cluster Admin")[0];
                 assert.ok(transitiveDependencies(r().resources, wait).has(admin.urn));
-                for (const x of [...ofType(r().resources, T.ns), ...ofType(r().resources, T.sa)]) {
+                for (const x of [...ofType(r().resources, TYPES.namespace), ...ofType(r().resources, TYPES.serviceAccount)]) {
                     assert.ok(transitiveDependencies(r().resources, x).has(wait.urn), `${x.type} ${x.name} waits for the propagation check`);
                 }
             });
 
             it("exports every output other stacks need, the kubeconfig as a secret", async () => {
                 const outputs = r().value!;
-                const cluster = one(r().resources, T.cluster);
-                const registry = one(r().resources, T.registry);
+                const cluster = one(r().resources, TYPES.managedCluster);
+                const registry = one(r().resources, TYPES.registry);
                 assert.strictEqual(await valueOf(outputs.oidcIssuerUrl), cluster.state.oidcIssuerProfile.issuerURL);
                 assert.strictEqual(await valueOf(outputs.kubeletIdentityObjectId), cluster.state.identityProfile.kubeletidentity.objectId);
                 assert.strictEqual(await valueOf(outputs.clusterId), cluster.id);
                 assert.strictEqual(await valueOf(outputs.registryId), registry.id);
                 assert.strictEqual(await valueOf(outputs.registryLoginServer), registry.state.loginServer);
-                assert.strictEqual(await valueOf(outputs.githubClientId), one(r().resources, T.app).state.clientId);
+                assert.strictEqual(await valueOf(outputs.githubClientId), one(r().resources, TYPES.application).state.clientId);
                 assert.strictEqual(await valueOf(outputs.tenantId), FAKE.tenantId);
                 assert.strictEqual(await valueOf(outputs.subscriptionId), FAKE.subscriptionId);
                 assert.deepStrictEqual(await valueOf(outputs.githubSubjects), [`repo:contoso/geofencing:environment:${stack}`]);
                 const workloads = (await valueOf(outputs.workloads)) as Record<string, { clientId: string; namespace: string; serviceAccount: string }>;
                 assert.deepStrictEqual(Object.keys(workloads).sort(), ["geofencing-api", "geofencing-worker"]);
-                const mi = ofType(r().resources, T.mi).map((m) => m.state.clientId);
+                const mi = ofType(r().resources, TYPES.userAssignedIdentity).map((m) => m.state.clientId);
                 assert.ok(mi.includes(workloads["geofencing-api"].clientId));
                 assert.strictEqual(workloads["geofencing-api"].namespace, "geofencing");
                 assert.ok(await pulumi.isSecret(outputs.kubeconfig as pulumi.Output<unknown>));
@@ -195,7 +179,7 @@ describe("stack: both environments under mocks", function () {
         const names = (run: ProgramRun) =>
             run.resources
                 .filter((x) => x.custom && !x.type.startsWith("kubernetes:"))
-                .map((x) => x.inputs.resourceName ?? x.inputs.registryName ?? x.inputs.displayName ?? x.inputs.environment ?? (x.type === T.rg ? x.inputs.resourceGroupName : undefined))
+                .map((x) => x.inputs.resourceName ?? x.inputs.registryName ?? x.inputs.displayName ?? x.inputs.environment ?? (x.type === TYPES.resourceGroup ? x.inputs.resourceGroupName : undefined))
                 .filter((n): n is string => typeof n === "string");
         const devNames = new Set(names(runs.dev));
         assert.ok(devNames.size >= 6, [...devNames].join(", "));
@@ -204,20 +188,20 @@ describe("stack: both environments under mocks", function () {
 
     it("dev and prod differ where config says: tier, SKU, protection, reviewers", () => {
         const get = (run: ProgramRun, type: string) => one(run.resources, type).inputs;
-        assert.strictEqual(one(runs.dev.resources, T.cluster).protect, false);
-        assert.strictEqual(one(runs.prod.resources, T.cluster).protect, true);
-        assert.strictEqual(get(runs.prod, T.ghEnv).preventSelfReview, true);
-        assert.strictEqual(get(runs.prod, T.ghEnv).canAdminsBypass, false);
-        assert.strictEqual(get(runs.prod, T.registry).zoneRedundancy, "Enabled");
-        assert.strictEqual(get(runs.dev, T.registry).zoneRedundancy, "Disabled");
-        assert.strictEqual(get(runs.dev, T.cluster).sku.tier, "Free");
-        assert.strictEqual(get(runs.prod, T.cluster).sku.tier, "Standard");
-        assert.strictEqual(get(runs.dev, T.registry).sku.name, "Basic");
-        assert.strictEqual(get(runs.prod, T.registry).sku.name, "Premium");
-        assert.strictEqual(get(runs.dev, T.ghEnv).environment, "dev");
-        assert.strictEqual(get(runs.prod, T.ghEnv).environment, "prod");
-        assert.deepStrictEqual(get(runs.dev, T.ghEnv).reviewers ?? [], []);
-        assert.deepStrictEqual(get(runs.prod, T.ghEnv).reviewers?.[0]?.teams, [4711042]);
+        assert.strictEqual(one(runs.dev.resources, TYPES.managedCluster).protect, false);
+        assert.strictEqual(one(runs.prod.resources, TYPES.managedCluster).protect, true);
+        assert.strictEqual(get(runs.prod, TYPES.repositoryEnvironment).preventSelfReview, true);
+        assert.strictEqual(get(runs.prod, TYPES.repositoryEnvironment).canAdminsBypass, false);
+        assert.strictEqual(get(runs.prod, TYPES.registry).zoneRedundancy, "Enabled");
+        assert.strictEqual(get(runs.dev, TYPES.registry).zoneRedundancy, "Disabled");
+        assert.strictEqual(get(runs.dev, TYPES.managedCluster).sku.tier, "Free");
+        assert.strictEqual(get(runs.prod, TYPES.managedCluster).sku.tier, "Standard");
+        assert.strictEqual(get(runs.dev, TYPES.registry).sku.name, "Basic");
+        assert.strictEqual(get(runs.prod, TYPES.registry).sku.name, "Premium");
+        assert.strictEqual(get(runs.dev, TYPES.repositoryEnvironment).environment, "dev");
+        assert.strictEqual(get(runs.prod, TYPES.repositoryEnvironment).environment, "prod");
+        assert.deepStrictEqual(get(runs.dev, TYPES.repositoryEnvironment).reviewers ?? [], []);
+        assert.deepStrictEqual(get(runs.prod, TYPES.repositoryEnvironment).reviewers?.[0]?.teams, [4711042]);
     });
 });
 
@@ -229,12 +213,12 @@ describe("stack: variations that config allows", function () {
     it("repository scope writes repository secrets and variables and creates no GitHub environment", async () => {
         const run = await runProgram("dev", { ...dev, ...configMap({ "credless-aks:github": { ...devGithub, secretsScope: "repository" } }) });
         assert.strictEqual(run.error, undefined, String(run.error));
-        assert.deepStrictEqual(ofType(run.resources, T.ghEnv), []);
-        assert.deepStrictEqual(ofType(run.resources, T.ghSecret), []);
-        const secrets = ofType(run.resources, "github:index/actionsSecret:ActionsSecret");
+        assert.deepStrictEqual(ofType(run.resources, TYPES.repositoryEnvironment), []);
+        assert.deepStrictEqual(ofType(run.resources, TYPES.environmentSecret), []);
+        const secrets = ofType(run.resources, TYPES.repositorySecret);
         assert.deepStrictEqual(secrets.map((x) => x.inputs.secretName).sort(), [...GITHUB_SECRET_NAMES].sort());
         assert.ok(secrets.every((x) => x.inputs.repository === "geofencing"));
-        assert.strictEqual(ofType(run.resources, "github:index/actionsVariable:ActionsVariable").length, GITHUB_VARIABLE_NAMES.length);
+        assert.strictEqual(ofType(run.resources, TYPES.repositoryVariable).length, GITHUB_VARIABLE_NAMES.length);
         assert.strictEqual(await valueOf(run.value!.githubEnvironment), null);
     });
 
@@ -242,23 +226,23 @@ describe("stack: variations that config allows", function () {
         const workloads = [{ name: "api", namespace: "geofencing", identityType: "application" }];
         const run = await runProgram("dev", { ...dev, ...configMap({ "credless-aks:workloads": workloads }) });
         assert.strictEqual(run.error, undefined, String(run.error));
-        assert.deepStrictEqual(ofType(run.resources, T.mi), []);
-        const apps = ofType(run.resources, T.app);
+        assert.deepStrictEqual(ofType(run.resources, TYPES.userAssignedIdentity), []);
+        const apps = ofType(run.resources, TYPES.application);
         assert.strictEqual(apps.length, 2, "the GitHub app and the workload's app");
         for (const app of apps) {
             assert.deepStrictEqual(app.inputs.owners, [FAKE.deployerObjectId]);
         }
-        const credential = ofType(run.resources, T.appFic).find((f) => f.inputs.subject === "system:serviceaccount:geofencing:api");
+        const credential = ofType(run.resources, TYPES.applicationFederatedCredential).find((f) => f.inputs.subject === "system:serviceaccount:geofencing:api");
         assert.ok(credential);
-        assert.strictEqual(credential.inputs.issuer, one(run.resources, T.cluster).state.oidcIssuerProfile.issuerURL);
+        assert.strictEqual(credential.inputs.issuer, one(run.resources, TYPES.managedCluster).state.oidcIssuerProfile.issuerURL);
     });
 
     it("an existing resource group is used, not created", async () => {
         const run = await runProgram("dev", { ...dev, ...configMap({ "credless-aks:resourceGroup": { existingName: "rg-platform-shared" } }) });
         assert.strictEqual(run.error, undefined, String(run.error));
-        assert.deepStrictEqual(ofType(run.resources, T.rg), []);
-        assert.strictEqual(one(run.resources, T.cluster).inputs.resourceGroupName, "rg-platform-shared");
-        assert.strictEqual(one(run.resources, T.registry).inputs.resourceGroupName, "rg-platform-shared");
+        assert.deepStrictEqual(ofType(run.resources, TYPES.resourceGroup), []);
+        assert.strictEqual(one(run.resources, TYPES.managedCluster).inputs.resourceGroupName, "rg-platform-shared");
+        assert.strictEqual(one(run.resources, TYPES.registry).inputs.resourceGroupName, "rg-platform-shared");
         assert.ok(run.calls.some((c) => c.token === "azure-native:resources:getResourceGroup" && c.inputs.resourceGroupName === "rg-platform-shared"));
     });
 

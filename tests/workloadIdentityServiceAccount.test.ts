@@ -7,15 +7,8 @@ import {
     WorkloadIdentityServiceAccountArgs,
 } from "../components/workloadIdentityServiceAccount";
 import { FAKE, fakeIssuerUrl, one, ofType, Recorded, RunResult, runUnderMocks, valueOf } from "./harness";
+import { TYPES } from "./resourceTypes";
 
-const MI = "azure-native:managedidentity:UserAssignedIdentity";
-const MI_FIC = "azure-native:managedidentity:FederatedIdentityCredential";
-const APP = "azuread:index/application:Application";
-const SP = "azuread:index/servicePrincipal:ServicePrincipal";
-const APP_FIC = "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential";
-const ROLE = "azure-native:authorization:RoleAssignment";
-const NS = "kubernetes:core/v1:Namespace";
-const SA = "kubernetes:core/v1:ServiceAccount";
 const RG_SCOPE = `/subscriptions/${FAKE.subscriptionId}/resourceGroups/rg-geo`;
 const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n";
 
@@ -78,28 +71,28 @@ async function rejects(overrides: Partial<WorkloadIdentityServiceAccountArgs>, m
 describe("WorkloadIdentityServiceAccount: managed identity (default)", () => {
     it("creates the identity with the given name, resource group, location and tags", async () => {
         const { resources } = await runUnderMocks(() => build({ identityName: "id-geo-dev-api", tags: { env: "dev" } }));
-        const mi = one(resources, MI);
+        const mi = one(resources, TYPES.userAssignedIdentity);
         assert.strictEqual(mi.inputs.resourceName, "id-geo-dev-api");
         assert.strictEqual(mi.inputs.resourceGroupName, "rg-geo");
         assert.strictEqual(mi.inputs.location, "westeurope");
         assert.deepStrictEqual(mi.inputs.tags, { env: "dev" });
-        assert.strictEqual(ofType(resources, APP).length, 0);
+        assert.strictEqual(ofType(resources, TYPES.application).length, 0);
     });
 
     it("names the identity id-<component name> by default", async () => {
         const { resources } = await runDefaults();
-        assert.strictEqual(one(resources, MI).inputs.resourceName, "id-geofencing-api");
+        assert.strictEqual(one(resources, TYPES.userAssignedIdentity).inputs.resourceName, "id-geofencing-api");
     });
 
     it("trusts the cluster's issuer output character for character, for the service account's real namespace and name", async () => {
         const { resources, value } = await runDefaults();
-        const fic = one(resources, MI_FIC);
+        const fic = one(resources, TYPES.identityFederatedCredential);
         const clusterUrn = await valueOf(value.clusterUrn);
         assert.strictEqual(fic.inputs.issuer, fakeIssuerUrl("westeurope", "aks-geo"));
         assert.ok(fic.inputs.issuer.endsWith("/"), "the trailing slash the cluster reports is kept");
         assert.ok(fic.propertyDependencies.issuer.includes(clusterUrn), "issuer comes from the cluster's output");
 
-        const sa = one(resources, SA);
+        const sa = one(resources, TYPES.serviceAccount);
         assert.strictEqual(fic.inputs.subject, `system:serviceaccount:${sa.inputs.metadata.namespace}:${sa.inputs.metadata.name}`);
         assert.strictEqual(fic.inputs.subject, "system:serviceaccount:geofencing:geofencing-api");
         assert.deepStrictEqual(fic.inputs.audiences, ["api://AzureADTokenExchange"]);
@@ -107,7 +100,7 @@ describe("WorkloadIdentityServiceAccount: managed identity (default)", () => {
         assert.strictEqual(fic.inputs.resourceGroupName, "rg-geo");
         assert.strictEqual(fic.deleteBeforeReplace, true);
 
-        const mi = one(resources, MI);
+        const mi = one(resources, TYPES.userAssignedIdentity);
         assert.strictEqual(fic.inputs.resourceName, mi.state.name);
         assert.ok(fic.propertyDependencies.resourceName.includes(mi.urn));
     });
@@ -115,13 +108,13 @@ describe("WorkloadIdentityServiceAccount: managed identity (default)", () => {
     it("passes an issuer given as text unchanged", async () => {
         const issuer = "https://westeurope.oic.prod-aks.azure.com/tenant/cluster/";
         const { resources } = await runUnderMocks(() => build({ issuerUrl: issuer }));
-        assert.strictEqual(one(resources, MI_FIC).inputs.issuer, issuer);
+        assert.strictEqual(one(resources, TYPES.identityFederatedCredential).inputs.issuer, issuer);
     });
 
     it("annotates the service account with the identity's client id and the tenant id", async () => {
         const { resources } = await runDefaults();
-        const mi = one(resources, MI);
-        const sa = one(resources, SA);
+        const mi = one(resources, TYPES.userAssignedIdentity);
+        const sa = one(resources, TYPES.serviceAccount);
         assert.strictEqual(sa.inputs.metadata.annotations["azure.workload.identity/client-id"], mi.state.clientId);
         assert.ok(sa.propertyDependencies.metadata.includes(mi.urn), "the client id annotation comes from the identity");
         assert.strictEqual(sa.inputs.metadata.annotations["azure.workload.identity/tenant-id"], FAKE.tenantId);
@@ -130,7 +123,7 @@ describe("WorkloadIdentityServiceAccount: managed identity (default)", () => {
 
     it("sets the token expiration annotation when asked", async () => {
         const { resources } = await runUnderMocks(() => build({ tokenExpirationSeconds: 7200 }));
-        assert.strictEqual(one(resources, SA).inputs.metadata.annotations["azure.workload.identity/service-account-token-expiration"], "7200");
+        assert.strictEqual(one(resources, TYPES.serviceAccount).inputs.metadata.annotations["azure.workload.identity/service-account-token-expiration"], "7200");
     });
 
     it("creates the credentials of one identity one after another, each deleted before it is replaced", async () => {
@@ -143,7 +136,7 @@ describe("WorkloadIdentityServiceAccount: managed identity (default)", () => {
                 ],
             }),
         );
-        const fics = ofType(resources, MI_FIC);
+        const fics = ofType(resources, TYPES.identityFederatedCredential);
         const byName = (n: string) => fics.find((f) => f.inputs.federatedIdentityCredentialResourceName === n)!;
         const [own, second, third] = [byName("geofencing-geofencing-api"), byName("green"), byName("jobs-geofencing-api")];
         assert.strictEqual(fics.length, 3);
@@ -159,7 +152,7 @@ describe("WorkloadIdentityServiceAccount: managed identity (default)", () => {
     it("creates every Kubernetes object through the caller's provider", async () => {
         const { resources, value } = await runDefaults();
         const objects = kubernetesObjects(resources);
-        assert.deepStrictEqual(objects.map((o) => o.type).sort(), [NS, SA]);
+        assert.deepStrictEqual(objects.map((o) => o.type).sort(), [TYPES.namespace, TYPES.serviceAccount]);
         const ref = await providerRef(value.provider);
         for (const o of objects) {
             assert.strictEqual(o.provider, ref, `${o.type} ${o.name}`);
@@ -168,8 +161,8 @@ describe("WorkloadIdentityServiceAccount: managed identity (default)", () => {
 
     it("creates the namespace and labels both objects as managed by pulumi, with the caller's labels", async () => {
         const { resources } = await runUnderMocks(() => build({ labels: { "app.kubernetes.io/part-of": "geofencing" } }));
-        const ns = one(resources, NS);
-        const sa = one(resources, SA);
+        const ns = one(resources, TYPES.namespace);
+        const sa = one(resources, TYPES.serviceAccount);
         const labels = { "app.kubernetes.io/part-of": "geofencing", "app.kubernetes.io/managed-by": "pulumi" };
         assert.strictEqual(ns.inputs.metadata.name, "geofencing");
         assert.deepStrictEqual(ns.inputs.metadata.labels, labels);
@@ -180,8 +173,8 @@ describe("WorkloadIdentityServiceAccount: managed identity (default)", () => {
 
     it("uses an existing namespace when told to", async () => {
         const { resources } = await runUnderMocks(() => build({ createNamespace: false }));
-        assert.strictEqual(ofType(resources, NS).length, 0);
-        assert.strictEqual(one(resources, SA).inputs.metadata.namespace, "geofencing");
+        assert.strictEqual(ofType(resources, TYPES.namespace).length, 0);
+        assert.strictEqual(one(resources, TYPES.serviceAccount).inputs.metadata.namespace, "geofencing");
     });
 
     it("creates the service account in a namespace created elsewhere, after it exists", async () => {
@@ -189,19 +182,19 @@ describe("WorkloadIdentityServiceAccount: managed identity (default)", () => {
             const shared = new k8s.core.v1.Namespace("shared", { metadata: { name: "geofencing" } });
             return build({ createNamespace: false, namespaceResource: shared });
         });
-        const shared = one(resources, NS, "shared");
-        const sa = one(resources, SA);
+        const shared = one(resources, TYPES.namespace, "shared");
+        const sa = one(resources, TYPES.serviceAccount);
         assert.strictEqual(sa.inputs.metadata.namespace, "geofencing");
         assert.ok(sa.dependencies.includes(shared.urn) || (sa.propertyDependencies.metadata ?? []).includes(shared.urn));
-        assert.strictEqual(ofType(resources, NS).length, 1);
+        assert.strictEqual(ofType(resources, TYPES.namespace).length, 1);
     });
 
     it("assigns roles to the identity's principal through the shared role module", async () => {
         const { resources } = await runUnderMocks(() =>
             build({ roleAssignments: [{ roleDefinitionIdOrName: "Storage Blob Data Reader", scope: RG_SCOPE, description: "read maps" }] }),
         );
-        const mi = one(resources, MI);
-        const role = one(resources, ROLE);
+        const mi = one(resources, TYPES.userAssignedIdentity);
+        const role = one(resources, TYPES.roleAssignment);
         assert.strictEqual(role.inputs.principalId, mi.state.principalId);
         assert.ok(role.propertyDependencies.principalId.includes(mi.urn));
         assert.strictEqual(role.inputs.principalType, "ServicePrincipal");
@@ -218,7 +211,7 @@ describe("WorkloadIdentityServiceAccount: managed identity (default)", () => {
         const secrets = { roleDefinitionIdOrName: "Key Vault Secrets User", scope: RG_SCOPE };
         const first = await runUnderMocks(() => build({ roleAssignments: [reader, secrets] }));
         const second = await runUnderMocks(() => build({ roleAssignments: [secrets, reader] }));
-        const names = (rs: Recorded[]) => ofType(rs, ROLE).map((r) => `${r.name}=${r.inputs.roleDefinitionId}`).sort();
+        const names = (rs: Recorded[]) => ofType(rs, TYPES.roleAssignment).map((r) => `${r.name}=${r.inputs.roleDefinitionId}`).sort();
         assert.deepStrictEqual(names(first.resources), names(second.resources));
     });
 
@@ -230,23 +223,23 @@ describe("WorkloadIdentityServiceAccount: managed identity (default)", () => {
                 roleAssignments: [{ roleDefinitionIdOrName: "Storage Blob Data Reader", scope: RG_SCOPE }],
             }),
         );
-        const sa = one(resources, SA);
-        for (const r of [...ofType(resources, MI_FIC), one(resources, ROLE)]) {
+        const sa = one(resources, TYPES.serviceAccount);
+        for (const r of [...ofType(resources, TYPES.identityFederatedCredential), one(resources, TYPES.roleAssignment)]) {
             assert.ok(sa.dependencies.includes(r.urn), `service account waits for ${r.name}`);
         }
     });
 
     it("parents every child to the component", async () => {
         const { resources } = await runDefaults();
-        const component = one(resources, "credless-aks:workload:WorkloadIdentityServiceAccount");
-        for (const r of resources.filter((x) => [MI, MI_FIC, NS, SA].includes(x.type))) {
+        const component = one(resources, TYPES.workloadIdentityServiceAccount);
+        for (const r of resources.filter((x) => [TYPES.userAssignedIdentity, TYPES.identityFederatedCredential, TYPES.namespace, TYPES.serviceAccount].includes(x.type))) {
             assert.strictEqual(r.parent, component.urn, r.name);
         }
     });
 
     it("outputs ids, the service account and a pod template snippet", async () => {
         const { value, resources } = await runDefaults();
-        const mi = one(resources, MI);
+        const mi = one(resources, TYPES.userAssignedIdentity);
         const c = value.component;
         assert.strictEqual(await valueOf(c.clientId), mi.state.clientId);
         assert.strictEqual(await valueOf(c.principalId), mi.state.principalId);
@@ -274,10 +267,10 @@ describe("WorkloadIdentityServiceAccount: app registration", () => {
                 roleAssignments: [{ roleDefinitionIdOrName: "Storage Blob Data Reader", scope: RG_SCOPE }],
             }),
         );
-        assert.strictEqual(ofType(resources, MI).length, 0);
-        const app = one(resources, APP);
-        const sp = one(resources, SP);
-        const fic = one(resources, APP_FIC);
+        assert.strictEqual(ofType(resources, TYPES.userAssignedIdentity).length, 0);
+        const app = one(resources, TYPES.application);
+        const sp = one(resources, TYPES.servicePrincipal);
+        const fic = one(resources, TYPES.applicationFederatedCredential);
         assert.strictEqual(app.inputs.displayName, "geofencing-api-dev");
         assert.deepStrictEqual(app.inputs.owners, [FAKE.deployerObjectId]);
         assert.strictEqual(sp.inputs.clientId, app.state.clientId);
@@ -289,9 +282,9 @@ describe("WorkloadIdentityServiceAccount: app registration", () => {
         assert.deepStrictEqual(fic.inputs.audiences, ["api://AzureADTokenExchange"]);
         assert.strictEqual(fic.deleteBeforeReplace, true);
 
-        const sa = one(resources, SA);
+        const sa = one(resources, TYPES.serviceAccount);
         assert.strictEqual(sa.inputs.metadata.annotations["azure.workload.identity/client-id"], app.state.clientId);
-        const role = one(resources, ROLE);
+        const role = one(resources, TYPES.roleAssignment);
         assert.strictEqual(role.inputs.principalId, sp.state.objectId);
         assert.strictEqual(role.inputs.principalType, "ServicePrincipal");
         assert.strictEqual(await valueOf(value.component.principalId), sp.state.objectId);
@@ -365,7 +358,7 @@ describe("WorkloadIdentityServiceAccount: bad arguments", () => {
             serviceAccountName: "api",
         }));
         const { resources } = await runUnderMocks(() => build({ additionalFederations }));
-        assert.strictEqual(ofType(resources, MI_FIC).length, 20);
+        assert.strictEqual(ofType(resources, TYPES.identityFederatedCredential).length, 20);
     });
 
     it("rejects a duplicate issuer and subject, given as the same output or as equal text", async () => {
