@@ -3,9 +3,9 @@
  * runs once, in mocha's main process, before any test: it starts the fixtures
  * that other processes build (the type-check, the packed library, the policy
  * pack's host, verify's run through its fake executables) so that they run
- * beside the tests instead of before the tests that need them, and publishes their outcomes for the workers
- * (tests/earlyFixture.ts). The files that await them run last (.mocharc.json).
- * The global teardown stops them.
+ * beside the tests instead of before the tests that need them, and publishes
+ * their outcomes for the workers (tests/earlyFixture.ts). The files that
+ * await them run last (.mocharc.json). The global teardown stops them.
  */
 import * as fs from "fs";
 import * as os from "os";

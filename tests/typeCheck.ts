@@ -15,8 +15,8 @@ const ROOT = path.join(__dirname, "..");
  * The environment the tests run TypeScript 7's native compiler in: Go's
  * garbage collector off until the heap nears 2 GiB (go.dev/doc/gc-guide,
  * "Memory limit"). A check of this tree peaks at about 350 MB either way;
- * without collections it takes about a quarter less CPU (measured 1.2 s
- * against 1.6 s), which the tests running beside it get back.
+ * without collections it takes about a third less CPU (npm run bench, on
+ * 2026-11-23: 1.3 s against 2.0 s), which the tests running beside it get back.
  */
 export const NATIVE_COMPILER_ENV = { GOGC: "off", GOMEMLIMIT: "2GiB" } as const;
 
