@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: measures, on the machine it runs on, the offline plan
  * (dev, prod, and 1/10/50/100 workloads), the SDK import floor, `npm test`
- * split into its steps against the naive ts-node baseline, and the
- * deployment's critical path. Prints a Markdown table; medians over runs.
+ * with its parts and variants (wall and CPU time) against the naive ts-node
+ * baseline, and the deployment's critical path. Prints Markdown tables;
+ * medians over runs.
  * A benchmark, not a test: it asserts nothing and is not part of `npm test`.
  */
 import { spawnSync } from "child_process";
