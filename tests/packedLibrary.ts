@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { EarlyFixture, execBesideTests } from "./earlyFixture";
 import { FAKE, fakeIssuerUrl } from "./harness";
-import { NATIVE_COMPILER_ENV } from "./typeCheck";
+import { NATIVE_COMPILER_ENV, NATIVE_TSC } from "./typeCheck";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -109,7 +109,7 @@ async function packInto(scratch: string, consumers: Record<string, string>): Pro
     );
     let typeErrors: string | undefined;
     try {
-        await execBesideTests(process.execPath, [path.join(ROOT, "node_modules", "typescript7", "bin", "tsc"), "-p", scratch, "--singleThreaded"], { cwd: scratch, env: { ...process.env, ...NATIVE_COMPILER_ENV }, encoding: "utf8" });
+        await execBesideTests(process.execPath, [NATIVE_TSC, "-p", scratch, "--singleThreaded"], { cwd: scratch, env: { ...process.env, ...NATIVE_COMPILER_ENV }, encoding: "utf8" });
     } catch (e) {
         const failed = e as { stdout?: string; stderr?: string; message: string };
         typeErrors = `${failed.stdout ?? ""}${failed.stderr ?? ""}` || failed.message;

@@ -11,6 +11,12 @@ import { EarlyFixture, execBesideTests } from "./earlyFixture";
 
 const ROOT = path.join(__dirname, "..");
 
+/** TypeScript 7's native compiler, as this repository installs it (package.json: typescript7). */
+export const NATIVE_TSC = path.join(ROOT, "node_modules", "typescript7", "bin", "tsc");
+
+/** npm run typecheck's check, single-threaded because it runs beside the tests; run from the repository's root. */
+export const TYPE_CHECK_ARGS = ["--noEmit", "-p", "tsconfig.check.json", "--singleThreaded"] as const;
+
 /**
  * The environment the tests run TypeScript 7's native compiler in: Go's
  * garbage collector off until the heap nears 2 GiB (go.dev/doc/gc-guide,
@@ -28,7 +34,7 @@ export interface TypeCheck {
 /** Run once per test run. */
 export const typeCheck = new EarlyFixture<TypeCheck>("type-check", async () => {
     try {
-        await execBesideTests(process.execPath, [path.join(ROOT, "node_modules", "typescript7", "bin", "tsc"), "--noEmit", "-p", "tsconfig.check.json", "--singleThreaded"], {
+        await execBesideTests(process.execPath, [NATIVE_TSC, ...TYPE_CHECK_ARGS], {
             cwd: ROOT,
             env: { ...process.env, ...NATIVE_COMPILER_ENV },
             encoding: "utf8",

@@ -13,7 +13,7 @@ import * as path from "path";
 import { performance } from "perf_hooks";
 import { readStackConfig } from "../plan/main";
 import { NICENESS_ENV } from "../../tests/earlyFixture";
-import { NATIVE_COMPILER_ENV } from "../../tests/typeCheck";
+import { NATIVE_COMPILER_ENV, NATIVE_TSC, TYPE_CHECK_ARGS } from "../../tests/typeCheck";
 import { criticalPath, GraphNode, TYPICAL_SECONDS } from "./criticalPath";
 import { Timed, timeCommand } from "./times";
 
@@ -149,7 +149,7 @@ function main(): void {
 
     const node = process.execPath;
     // The type-check as tests/typeCheck.ts runs it beside the tests (single-threaded), and with TypeScript 5.9.
-    const tsc7Args = ["node_modules/typescript7/bin/tsc", "--noEmit", "-p", "tsconfig.check.json", "--singleThreaded"];
+    const tsc7Args = [NATIVE_TSC, ...TYPE_CHECK_ARGS];
     const tsc7 = Array.from({ length: testRuns }, () => time(node, tsc7Args, NATIVE_COMPILER_ENV));
     const tsc7DefaultGc = Array.from({ length: testRuns }, () => time(node, tsc7Args));
     const tsc5 = Array.from({ length: testRuns }, () => time(node, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "tsconfig.json"]));
