@@ -7,6 +7,7 @@
  */
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { debuggerOnlyWhileSerializing } from "./closureDebugger";
 
 /** The fake tenant and the principal that "runs pulumi up" under mocks. */
 export const FAKE = {
@@ -231,6 +232,7 @@ export async function runUnderMocks<T>(
     const calls: { token: string; inputs: Record<string, any> }[] = [];
     const pending = new Map<string, Partial<Recorded>>();
     runCounter++;
+    debuggerOnlyWhileSerializing();
 
     pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
     await pulumi.runtime.setMocks(
