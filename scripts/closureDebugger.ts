@@ -43,7 +43,7 @@ let installed = false;
 
 /** The SDK's own inspector session, the one its closure serializer enables the debugger on. */
 export function sdkInspectorSession(): Promise<Session> {
-    return internal<V8HooksModule>(V8_HOOKS, "getSessionAsync").getSessionAsync();
+    return sdkModule<V8HooksModule>(V8_HOOKS, "getSessionAsync").getSessionAsync();
 }
 
 /** Installs the wrapper once per process; later calls do nothing. */
@@ -51,16 +51,19 @@ export function debuggerOnlyWhileSerializing(): void {
     if (installed) {
         return;
     }
-    const closure = internal<SerializeClosureModule>(SERIALIZE_CLOSURE, "serializeFunction");
-    internal<V8HooksModule>(V8_HOOKS, "getSessionAsync");
+    const closure = sdkModule<SerializeClosureModule>(SERIALIZE_CLOSURE, "serializeFunction");
+    // Checked now, so that a changed SDK fails here rather than at the first serialization.
+    sdkModule<V8HooksModule>(V8_HOOKS, "getSessionAsync");
     const serialize = closure.serializeFunction;
     let inFlight = 0;
+    let enabled: Promise<void> | undefined;
     closure.serializeFunction = async function (this: unknown, ...args: unknown[]) {
         const session = await sdkInspectorSession();
         if (++inFlight === 1) {
-            await post(session, "Debugger.enable");
+            enabled = post(session, "Debugger.enable");
         }
         try {
+            await enabled;
             return await serialize.apply(this, args);
         } finally {
             if (--inFlight === 0) {
@@ -72,7 +75,7 @@ export function debuggerOnlyWhileSerializing(): void {
 }
 
 /** `module` of the SDK, checked to export the function `member`. */
-export function internal<T>(module: string, member: string): T {
+export function sdkModule<T>(module: string, member: string): T {
     const loaded = require(module) as Record<string, unknown>;
     if (typeof loaded[member] !== "function") {
         throw new Error(`scripts/closureDebugger.ts: ${module} no longer exports the function ${member}; check how this @pulumi/pulumi version serializes closures`);

@@ -5,85 +5,11 @@
  * outputs, and records every registered resource with its inputs, parent,
  * dependencies and options. Unknown invokes fail loudly.
  */
-import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { debuggerOnlyWhileSerializing } from "./closureDebugger";
+import { FAKE, fakeGuid, fakeIssuerUrl, fakeKubeletObjectId, fakeUserKubeconfig } from "./fakes";
 
-/** The fake tenant and the principal that "runs pulumi up" under mocks. */
-export const FAKE = {
-    tenantId: "8f3d2a61-4b7c-4e19-a2d5-6c0b9e7f1a34",
-    subscriptionId: "5a9c7e12-3d4f-4b8a-9e61-2f0c8d7b3a45",
-    deployerObjectId: "0c6e1f4a-92b3-4d57-8a1e-7b3c5d9f2e60",
-    deployerClientId: "04b07795-8ddb-461a-bbee-02f9e1bf7b46",
-    githubOwnerId: 9919,
-    githubRepositoryId: 681234567,
-} as const;
-
-/** A GUID derived from a seed: stable across runs, distinct per resource. */
-export function fakeGuid(seed: string): string {
-    const h = createHash("sha256").update(seed).digest("hex");
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-/**
- * The OIDC issuer URL an AKS cluster reports: regional host, tenant, a
- * per-cluster GUID, and a trailing slash.
- * Source: learn.microsoft.com/azure/aks/use-oidc-issuer ("https://eastus.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/11111111-1111-1111-1111-111111111111/").
- */
-export function fakeIssuerUrl(location: string, clusterName: string): string {
-    return `https://${location}.oic.prod-aks.azure.com/${FAKE.tenantId}/${fakeGuid(`issuer/${clusterName}`)}/`;
-}
-
-export function fakeKubeletObjectId(clusterName: string): string {
-    return fakeGuid(`kubelet-object/${clusterName}`);
-}
-
-/**
- * The user kubeconfig that listManagedClusterUserCredentials returns for an
- * Entra ID cluster: an exec plugin running kubelogin with device-code login.
- * Source: learn.microsoft.com/azure/aks/kubelogin-authentication.
- */
-export function fakeUserKubeconfig(clusterName: string, fqdn: string): string {
-    return [
-        "apiVersion: v1",
-        "kind: Config",
-        "clusters:",
-        "- cluster:",
-        "    certificate-authority-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUU2VENDQXRHZ0F3SUJBZ0lSQU==",
-        `    server: https://${fqdn}:443`,
-        `  name: ${clusterName}`,
-        "contexts:",
-        "- context:",
-        `    cluster: ${clusterName}`,
-        `    user: clusterUser_${clusterName}`,
-        `  name: ${clusterName}`,
-        `current-context: ${clusterName}`,
-        "preferences: {}",
-        "users:",
-        `- name: clusterUser_${clusterName}`,
-        "  user:",
-        "    exec:",
-        "      apiVersion: client.authentication.k8s.io/v1beta1",
-        "      args:",
-        "      - get-token",
-        "      - --environment",
-        "      - AzurePublicCloud",
-        "      - --server-id",
-        "      - 6dae42f8-4368-4678-94ff-3960e28e3630",
-        "      - --client-id",
-        "      - 80faf920-1908-4b52-b5ef-a8e7bedfc67a",
-        "      - --tenant-id",
-        `      - ${FAKE.tenantId}`,
-        "      - --login",
-        "      - devicecode",
-        "      command: kubelogin",
-        "      env: null",
-        "      installHint: |2",
-        "        kubelogin is not installed which is required to connect to AAD enabled cluster.",
-        "      provideClusterInfo: false",
-        "",
-    ].join("\n");
-}
+export * from "./fakes";
 
 /** One registered resource as the engine would see it. */
 export interface Recorded {

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import * as vm from "vm";
 import * as pulumi from "@pulumi/pulumi";
-import { debuggerOnlyWhileSerializing, internal, sdkInspectorSession } from "../scripts/closureDebugger";
+import { debuggerOnlyWhileSerializing, sdkModule, sdkInspectorSession } from "../scripts/closureDebugger";
 import { runUnderMocks } from "./harness";
 
 /** Whether V8 reports a script compiled now to the SDK's inspector session: it does only while the debugger is on. */
@@ -33,11 +33,19 @@ class FreshDynamicResource extends pulumi.dynamic.Resource {
 }
 
 describe("mock runtime: the debugger the closure serializer needs is on only while it serializes", () => {
-    it("leaves the debugger off once a dynamic provider has been serialized", async () => {
+    it("leaves the debugger off once dynamic providers have been serialized, two at the same time", async () => {
         const run = await runUnderMocks(() => {
-            new FreshDynamicResource("probe", async () => ({ id: "probe" }));
+            new FreshDynamicResource("probe-a", async () => ({ id: "probe-a" }));
+            new FreshDynamicResource("probe-b", async () => ({ id: "probe-b" }));
         });
-        assert.match(String(one(run.resources).inputs.__provider), /exports\.handler = /, "the provider was serialized");
+        assert.deepStrictEqual(
+            run.resources.map((r) => [r.name, /exports\.handler = /.test(String(r.inputs.__provider))]),
+            [
+                ["probe-a", true],
+                ["probe-b", true],
+            ],
+            "both providers were serialized",
+        );
         assert.strictEqual(await debuggerReportsNewScripts(), false);
 
         // The probe itself: with the debugger on, the same check sees the new script.
@@ -82,12 +90,12 @@ describe("mock runtime: the debugger the closure serializer needs is on only whi
 
     it("fails with the module and the function's name when an SDK upgrade moved what it wraps", () => {
         assert.throws(
-            () => internal("@pulumi/pulumi/runtime/closure/v8Hooks", "serializeFunction"),
+            () => sdkModule("@pulumi/pulumi/runtime/closure/v8Hooks", "serializeFunction"),
             new Error(
                 "scripts/closureDebugger.ts: @pulumi/pulumi/runtime/closure/v8Hooks no longer exports the function serializeFunction; check how this @pulumi/pulumi version serializes closures",
             ),
         );
-        assert.strictEqual(typeof internal<{ getSessionAsync: unknown }>("@pulumi/pulumi/runtime/closure/v8Hooks", "getSessionAsync").getSessionAsync, "function");
+        assert.strictEqual(typeof sdkModule<{ getSessionAsync: unknown }>("@pulumi/pulumi/runtime/closure/v8Hooks", "getSessionAsync").getSessionAsync, "function");
     });
 });
 
