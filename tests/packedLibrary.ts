@@ -76,6 +76,8 @@ export async function removePackedLibrary(): Promise<void> {
 
 async function pack(consumers: Record<string, string>): Promise<PackedLibrary> {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "credless-aks-consumer-"));
+    // Also when mocha ends without its teardown, or runs this file alone.
+    process.once("exit", () => fs.rmSync(scratch, { recursive: true, force: true }));
     try {
         return await packInto(scratch, consumers);
     } catch (e) {

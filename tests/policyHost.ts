@@ -41,6 +41,8 @@ async function start(): Promise<PolicyHost> {
     runBesideTests(child);
     let stderr = "";
     const host = child;
+    // A server: if mocha ends without its teardown, it must not outlive it.
+    process.once("exit", () => host.kill());
     host.stderr?.on("data", (chunk) => (stderr += chunk));
     const port = await new Promise<string>((resolve, reject) => {
         host.stdout?.once("data", (chunk) => resolve(String(chunk).trim()));
