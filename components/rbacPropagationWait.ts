@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { kubeconfigAccess } from "./kubeconfig";
+import { KubeconfigAccess, kubeconfigAccess } from "./kubeconfig";
 
 /**
  * The access the wait checks for: creating namespaces, the first thing a
@@ -49,10 +49,9 @@ function stepBudget(deadline: number): number {
  * One check: runs the kubeconfig's exec plugin for a token and asks the API
  * server, both cut off at `deadline` (epoch milliseconds).
  */
-async function checkAccess(kubeconfig: string, deadline: number): Promise<boolean> {
+async function checkAccess(access: KubeconfigAccess, deadline: number): Promise<boolean> {
     const { execFile } = await import("child_process");
     const https = await import("https");
-    const access = kubeconfigAccess(kubeconfig);
     const stdout = await new Promise<string>((resolve, reject) => {
         execFile(access.command, access.args, { env: { ...process.env, ...access.env }, timeout: stepBudget(deadline) }, (err, out) =>
             err ? reject(err) : resolve(out),
@@ -86,7 +85,16 @@ async function checkAccess(kubeconfig: string, deadline: number): Promise<boolea
 }
 
 interface WaitInputs {
-    kubeconfig: string;
+    /**
+     * The current context's server, CA and exec credential plugin, read from
+     * the kubeconfig by the program (RbacPropagationWait's constructor), not
+     * by the provider. Pulumi serializes the provider's code with a require()
+     * for every module it uses, resolved later from the program's directory;
+     * with only Node's built-in modules in it, it also runs where the
+     * program's packages are not hoisted (pnpm, Yarn Plug'n'Play), which a
+     * require("yaml") would not.
+     */
+    access: KubeconfigAccess;
     roleAssignmentId: string;
     timeoutSeconds: number;
 }
@@ -97,7 +105,7 @@ const provider: pulumi.dynamic.ResourceProvider = {
         let last = "not allowed yet";
         for (;;) {
             try {
-                if (await checkAccess(inputs.kubeconfig, deadline)) {
+                if (await checkAccess(inputs.access, deadline)) {
                     return { id: inputs.roleAssignmentId, outs: { roleAssignmentId: inputs.roleAssignmentId, timeoutSeconds: inputs.timeoutSeconds } };
                 }
                 last = "not allowed yet";
@@ -151,7 +159,7 @@ export class RbacPropagationWait extends pulumi.dynamic.Resource {
         super(
             provider,
             name,
-            { kubeconfig: args.kubeconfig, roleAssignmentId: args.roleAssignmentId, timeoutSeconds: args.timeoutSeconds },
+            { access: pulumi.output(args.kubeconfig).apply(kubeconfigAccess), roleAssignmentId: args.roleAssignmentId, timeoutSeconds: args.timeoutSeconds },
             opts,
             "credless-aks",
             "RbacPropagationWait",

@@ -2,13 +2,14 @@ import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as https from "https";
+import { builtinModules } from "module";
 import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { accessAllowed, accessReviewRequest, isPermanentFailure, RbacPropagationWait } from "../components/rbacPropagationWait";
-import { runUnderMocks } from "./harness";
+import { rejectionMessage, runUnderMocks } from "./harness";
 
 describe("rbacPropagationWait: the access check", () => {
     it("asks whether the caller may create namespaces, as kubectl auth can-i create namespaces does", () => {
@@ -62,21 +63,30 @@ describe("rbacPropagationWait: which failures end the wait at once", () => {
     });
 });
 
-/**
- * The provider as Pulumi's dynamic provider host runs it: the text the SDK
- * serialized into the resource's __provider input, loaded with
- * require-from-string and its handler called (@pulumi/pulumi
- * cmd/dynamic-provider/index.js, getProvider).
- */
-async function providerAsTheHostLoadsIt(): Promise<pulumi.dynamic.ResourceProvider> {
+/** What the engine hands Pulumi's dynamic provider host for a wait: the inputs the class computed, the serialized provider among them. */
+async function recordedInputs(kubeconfig: string, roleAssignmentId: string, timeoutSeconds: number): Promise<Record<string, unknown>> {
     const run = await runUnderMocks(() => {
-        new RbacPropagationWait("wait", { kubeconfig: "unused", roleAssignmentId: "unused", timeoutSeconds: 1 }, {});
+        new RbacPropagationWait("wait", { kubeconfig, roleAssignmentId, timeoutSeconds }, {});
     });
-    const text = run.resources[0].inputs.__provider;
-    assert.strictEqual(typeof text, "string");
+    return run.resources[0].inputs;
+}
+
+/**
+ * The provider as the host runs it: the text the SDK serialized into the
+ * __provider input, loaded with require-from-string and its handler called
+ * (@pulumi/pulumi cmd/dynamic-provider/index.js, getProvider).
+ */
+function providerOf(inputs: Record<string, unknown>): pulumi.dynamic.ResourceProvider {
+    assert.strictEqual(typeof inputs.__provider, "string");
     const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
     const requireFromString = require(require.resolve("require-from-string", { paths: [sdk] })) as (code: string) => { handler: () => pulumi.dynamic.ResourceProvider };
-    return requireFromString(text).handler();
+    return requireFromString(inputs.__provider as string).handler();
+}
+
+/** Creates the wait as the host would: the provider its inputs carry, called with those inputs. */
+async function create(kubeconfig: string, roleAssignmentId: string, timeoutSeconds: number): Promise<pulumi.dynamic.CreateResult> {
+    const inputs = await recordedInputs(kubeconfig, roleAssignmentId, timeoutSeconds);
+    return providerOf(inputs).create!(inputs);
 }
 
 /** A certificate and key for 127.0.0.1, made by openssl for this run only. */
@@ -102,7 +112,6 @@ interface SeenRequest {
 describe("rbacPropagationWait: the serialized provider, run as Pulumi's dynamic provider host runs it", () => {
     let dir: string;
     let server: https.Server;
-    let provider: pulumi.dynamic.ResourceProvider;
     let cluster: { cert: string; key: string };
     let otherCa: string;
     let answer: { status: number; body: unknown };
@@ -153,7 +162,6 @@ describe("rbacPropagationWait: the serialized provider, run as Pulumi's dynamic 
             });
         });
         await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-        provider = await providerAsTheHostLoadsIt();
     });
 
     after(async () => {
@@ -165,9 +173,14 @@ describe("rbacPropagationWait: the serialized provider, run as Pulumi's dynamic 
         seen = [];
     });
 
+    it("reads the kubeconfig in the program, failing the run for one without an exec credential plugin", async () => {
+        const error = await rejectionMessage(() => recordedInputs("apiVersion: v1\nkind: Config\n", "ra-1", 30), "a wait on a kubeconfig without an exec plugin");
+        assert.match(error, /kubeconfig's current context has no cluster server or no exec credential plugin/);
+    });
+
     it("creates once the API server allows the deployer, asking with the exec plugin's token over TLS checked against the cluster's CA", async () => {
         answer = { status: 201, body: { ...accessReviewRequest(), status: { allowed: true } } };
-        const created = await provider.create!({ kubeconfig: kubeconfig(), roleAssignmentId: "ra-1", timeoutSeconds: 30 });
+        const created = await create(kubeconfig(), "ra-1", 30);
         assert.deepStrictEqual(created, { id: "ra-1", outs: { roleAssignmentId: "ra-1", timeoutSeconds: 30 } });
         assert.deepStrictEqual(seen, [
             { method: "POST", url: "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", authorization: "Bearer token-from-the-exec-plugin", body: accessReviewRequest() },
@@ -179,29 +192,38 @@ describe("rbacPropagationWait: the serialized provider, run as Pulumi's dynamic 
     it("fails at once, without waiting, when the API server rejects the token (HTTP 401)", async () => {
         answer = { status: 401, body: { kind: "Status", status: "Failure", message: "Unauthorized", code: 401 } };
         const started = Date.now();
-        await assert.rejects(provider.create!({ kubeconfig: kubeconfig(), roleAssignmentId: "ra-1", timeoutSeconds: 30 }), /waiting will not help: HTTP 401: /);
+        await assert.rejects(create(kubeconfig(), "ra-1", 30), /waiting will not help: HTTP 401: /);
         assert.strictEqual(seen.length, 1);
         assert.ok(Date.now() - started < 5000, "no poll interval was waited");
     });
 
     it("fails at once when the exec plugin is not installed", async () => {
         const missing = path.join(dir, "not-installed", "kubelogin");
-        await assert.rejects(provider.create!({ kubeconfig: kubeconfig({ command: missing }), roleAssignmentId: "ra-1", timeoutSeconds: 30 }), /waiting will not help: .*ENOENT/);
+        await assert.rejects(create(kubeconfig({ command: missing }), "ra-1", 30), /waiting will not help: .*ENOENT/);
         assert.strictEqual(seen.length, 0);
     });
 
     it("does not trust a server whose certificate the kubeconfig's CA did not sign", async () => {
         answer = { status: 201, body: { status: { allowed: true } } };
         await assert.rejects(
-            provider.create!({ kubeconfig: kubeconfig({ ca: otherCa }), roleAssignmentId: "ra-1", timeoutSeconds: 0 }),
+            create(kubeconfig({ ca: otherCa }), "ra-1", 0),
             /the deployer still may not create namespaces on the cluster 0s after its role assignment ra-1 was created \(last answer: .*certificate/,
         );
         assert.strictEqual(seen.length, 0, "no request reached the server");
     });
 
     it("replaces the wait for a new role assignment and keeps it otherwise", async () => {
-        const olds = { kubeconfig: "a", roleAssignmentId: "ra-1", timeoutSeconds: 30 };
-        assert.deepStrictEqual(await provider.diff!("ra-1", olds, { ...olds, kubeconfig: "b" }), { changes: false, replaces: [] });
-        assert.deepStrictEqual(await provider.diff!("ra-1", olds, { ...olds, roleAssignmentId: "ra-2" }), { changes: true, replaces: ["roleAssignmentId"] });
+        const olds = await recordedInputs(kubeconfig(), "ra-1", 30);
+        const provider = providerOf(olds);
+        const otherServer = await recordedInputs(kubeconfig({ command: "/usr/local/bin/kubelogin" }), "ra-1", 30);
+        assert.deepStrictEqual(await provider.diff!("ra-1", olds, otherServer), { changes: false, replaces: [] });
+        assert.deepStrictEqual(await provider.diff!("ra-1", olds, await recordedInputs(kubeconfig(), "ra-2", 30)), { changes: true, replaces: ["roleAssignmentId"] });
+    });
+
+    it("is serialized with only Node's built-in modules to require, which resolve wherever the host runs", async () => {
+        const text = (await recordedInputs(kubeconfig(), "ra-1", 30)).__provider as string;
+        const required = [...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
+        assert.ok(required.includes("https") && required.includes("child_process"), `requires: ${required.join(", ")}`);
+        assert.deepStrictEqual(required.filter((m) => !builtinModules.includes(m)), []);
     });
 });
