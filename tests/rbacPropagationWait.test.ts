@@ -215,8 +215,8 @@ describe("rbacPropagationWait: the serialized provider, run as Pulumi's dynamic 
     it("replaces the wait for a new role assignment and keeps it otherwise", async () => {
         const olds = await recordedInputs(kubeconfig(), "ra-1", 30);
         const provider = providerOf(olds);
-        const otherServer = await recordedInputs(kubeconfig({ command: "/usr/local/bin/kubelogin" }), "ra-1", 30);
-        assert.deepStrictEqual(await provider.diff!("ra-1", olds, otherServer), { changes: false, replaces: [] });
+        const otherPlugin = await recordedInputs(kubeconfig({ command: "/usr/local/bin/kubelogin" }), "ra-1", 30);
+        assert.deepStrictEqual(await provider.diff!("ra-1", olds, otherPlugin), { changes: false, replaces: [] });
         assert.deepStrictEqual(await provider.diff!("ra-1", olds, await recordedInputs(kubeconfig(), "ra-2", 30)), { changes: true, replaces: ["roleAssignmentId"] });
     });
 
