@@ -92,7 +92,9 @@ interface WaitInputs {
      * for every module it uses, resolved later from the program's directory;
      * with only Node's built-in modules in it, it also runs where the
      * program's packages are not hoisted (pnpm, Yarn Plug'n'Play), which a
-     * require("yaml") would not.
+     * require("yaml") would not. Pulumi documents TypeScript dynamic providers
+     * as incompatible with pnpm for this reason (pulumi/pulumi#9085,
+     * pulumi/docs#17035).
      */
     access: KubeconfigAccess;
     roleAssignmentId: string;
