@@ -83,6 +83,7 @@ export function sdkModule<T>(module: string, member: string): T {
     return loaded as T;
 }
 
-function post(session: Session, method: "Debugger.enable" | "Debugger.disable"): Promise<void> {
+/** Turns the debugger on or off in `session`; resolves once the inspector has answered. */
+export function post(session: Session, method: "Debugger.enable" | "Debugger.disable"): Promise<void> {
     return new Promise((resolve, reject) => session.post(method, (err) => (err ? reject(err) : resolve())));
 }

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import * as vm from "vm";
 import * as pulumi from "@pulumi/pulumi";
-import { debuggerOnlyWhileSerializing, sdkModule, sdkInspectorSession } from "../scripts/closureDebugger";
+import { debuggerOnlyWhileSerializing, post, sdkModule, sdkInspectorSession } from "../scripts/closureDebugger";
 import { runUnderMocks } from "./harness";
 
 /** Whether V8 reports a script compiled now to the SDK's inspector session: it does only while the debugger is on. */
@@ -50,11 +50,11 @@ describe("mock runtime: the debugger the closure serializer needs is on only whi
 
         // The probe itself: with the debugger on, the same check sees the new script.
         const session = await sdkInspectorSession();
-        await new Promise<void>((resolve, reject) => session.post("Debugger.enable", (err) => (err ? reject(err) : resolve())));
+        await post(session, "Debugger.enable");
         try {
             assert.strictEqual(await debuggerReportsNewScripts(), true);
         } finally {
-            await new Promise<void>((resolve, reject) => session.post("Debugger.disable", (err) => (err ? reject(err) : resolve())));
+            await post(session, "Debugger.disable");
         }
     });
 
