@@ -46,7 +46,7 @@ export interface PolicyResult {
     message: string;
 }
 
-/** The shape of a resource recorded by scripts/mockRuntime.ts (runUnderMocks). */
+/** The shape of a resource recorded by commands/plan/mockRuntime.ts (runUnderMocks). */
 export interface RecordedResource {
     type: string;
     name: string;

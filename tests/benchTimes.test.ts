@@ -1,8 +1,8 @@
 /**
- * npm run bench reads CPU time from the shell's `times` (scripts/bench/times.ts).
+ * npm run bench reads CPU time from the shell's `times` (dev/bench/times.ts).
  */
 import * as assert from "assert";
-import { childrenCpuMs, timeCommand } from "../scripts/bench/times";
+import { childrenCpuMs, timeCommand } from "../dev/bench/times";
 
 describe("bench: CPU time from the shell's times", () => {
     it("adds the children's user and system time, in bash's and dash's formats", () => {

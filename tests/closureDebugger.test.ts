@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import * as vm from "vm";
 import * as pulumi from "@pulumi/pulumi";
-import { debuggerOnlyWhileSerializing, post, sdkModule, sdkInspectorSession } from "../scripts/closureDebugger";
+import { debuggerOnlyWhileSerializing, post, sdkModule, sdkInspectorSession } from "../commands/plan/closureDebugger";
 import { runUnderMocks } from "./harness";
 
 /** Whether V8 reports a script compiled now to the SDK's inspector session: it does only while the debugger is on. */
@@ -92,7 +92,7 @@ describe("mock runtime: the debugger the closure serializer needs is on only whi
         assert.throws(
             () => sdkModule("@pulumi/pulumi/runtime/closure/v8Hooks", "serializeFunction"),
             new Error(
-                "scripts/closureDebugger.ts: @pulumi/pulumi/runtime/closure/v8Hooks no longer exports the function serializeFunction; check how this @pulumi/pulumi version serializes closures",
+                "commands/plan/closureDebugger.ts: @pulumi/pulumi/runtime/closure/v8Hooks no longer exports the function serializeFunction; check how this @pulumi/pulumi version serializes closures",
             ),
         );
         assert.strictEqual(typeof sdkModule<{ getSessionAsync: unknown }>("@pulumi/pulumi/runtime/closure/v8Hooks", "getSessionAsync").getSessionAsync, "function");

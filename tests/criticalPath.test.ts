@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import fc from "fast-check";
-import { criticalPath, GraphNode, TYPICAL_SECONDS, weightOf } from "../scripts/bench/criticalPath";
+import { criticalPath, GraphNode, TYPICAL_SECONDS, weightOf } from "../dev/bench/criticalPath";
 import { TYPES } from "./resourceTypes";
 
 const node = (urn: string, type: string, dependencies: string[] = [], custom = true): GraphNode => ({ urn, type, custom, dependencies });

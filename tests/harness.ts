@@ -1,2 +1,2 @@
 /** The tests use the same mock runtime as the offline plan. */
-export * from "../scripts/mockRuntime";
+export * from "../commands/plan/mockRuntime";

@@ -31,7 +31,7 @@ describe("library: the packed package in a consumer program", function () {
     it("contains the compiled components with their types, and not the stack, the tests or the config", () => {
         assert.ok(files.includes("dist/index.js") && files.includes("dist/index.d.ts"));
         assert.ok(files.includes("dist/workloadIdentityServiceAccount.d.ts"));
-        const leaked = files.filter((f) => /^(index\.ts|Pulumi\..*yaml|stack\/|tests\/|scripts\/|policy\/|components\/|\.github\/|\.ci\/)/.test(f));
+        const leaked = files.filter((f) => /^(index\.ts|Pulumi\..*yaml|stack\/|tests\/|commands\/|dev\/|examples\/|policy\/|components\/|\.github\/|\.ci\/)/.test(f));
         assert.deepStrictEqual(leaked, []);
         const manifest = JSON.parse(fs.readFileSync(path.join(scratch, "node_modules", "credless-aks", "package.json"), "utf8"));
         assert.strictEqual(manifest.main, "dist/index.js");

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EarlyFixture, execBesideTests } from "./earlyFixture";
-import { FAKE, fakeIssuerUrl } from "../scripts/fakes";
+import { FAKE, fakeIssuerUrl } from "../commands/plan/fakes";
 import { NATIVE_COMPILER_ENV, NATIVE_TSC } from "./typeCheck";
 
 const ROOT = path.join(__dirname, "..");

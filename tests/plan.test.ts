@@ -5,12 +5,12 @@ import * as path from "path";
 import { stringify } from "yaml";
 import { GITHUB_OIDC_ISSUER } from "../components/githubConstants";
 import { roleNameOf } from "../components/roles";
-import { registerBare } from "../scripts/bench/engineFloorChild";
-import { main, parseArgs, Plan, planStack, readStackConfig } from "../scripts/plan/main";
-import { withTrustMap, START, END } from "../scripts/plan/readme";
-import { renderJson, renderMarkdown, renderText } from "../scripts/plan/render";
-import { trustMapMermaid } from "../scripts/plan/trustMap";
-import { parseStackOutputs } from "../scripts/verify/outputs";
+import { registerBare } from "../dev/bench/engineFloorChild";
+import { main, parseArgs, Plan, planStack, readStackConfig } from "../commands/plan/main";
+import { withTrustMap, START, END } from "../commands/plan/readme";
+import { renderJson, renderMarkdown, renderText } from "../commands/plan/render";
+import { trustMapMermaid } from "../commands/plan/trustMap";
+import { parseStackOutputs } from "../commands/verify/outputs";
 import { runUnderMocks } from "./harness";
 import { TYPES } from "./resourceTypes";
 

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GITHUB_OIDC_ISSUER, GITHUB_SECRET_NAMES, GITHUB_VARIABLE_NAMES } from "../components/githubConstants";
 import { BUILT_IN_ROLES, roleAssignmentName } from "../components/roles";
 import { ConfigError } from "../stack/config";
-import { readStackConfig } from "../scripts/plan/main";
+import { readStackConfig } from "../commands/plan/main";
 import { FAKE, one, ofType, Recorded, transitiveDependencies, valueOf } from "./harness";
 import { configMap, ProgramRun, runProgram } from "./stackRun";
 import { TYPES } from "./resourceTypes";

@@ -4,7 +4,7 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { readStackConfig } from "../scripts/plan/main";
+import { readStackConfig } from "../commands/plan/main";
 import { RunResult, runUnderMocks } from "./harness";
 
 const PROGRAM = path.join(__dirname, "..", "index.ts");

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { BUILT_IN_ROLES } from "../components/roles";
-import { buildTrustMap, ResourceRecord, TYPES } from "../scripts/plan/trustMap";
+import { buildTrustMap, ResourceRecord, TYPES } from "../commands/plan/trustMap";
 
 const SUB = "/subscriptions/5a9c7e12-3d4f-4b8a-9e61-2f0c8d7b3a45/resourceGroups/rg";
 const CLUSTER_ID = `${SUB}/providers/Microsoft.ContainerService/managedClusters/aks`;

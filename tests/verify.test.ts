@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { Report } from "../scripts/verify/report";
-import { createAdapters, missingToolError, ToolError } from "../scripts/verify/adapters";
+import { Report } from "../commands/verify/report";
+import { createAdapters, missingToolError, ToolError } from "../commands/verify/adapters";
 import { rejectionOf } from "./harness";
 import { Call, healthyProcessesRun, healthyScenario, runVerify, RunVerifyOptions, Scenario, VerifyRun, withFakeExecutables, withSecondWorkload } from "./verifyHarness";
 

@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { missingToolError, ToolRunner } from "../scripts/verify/adapters";
-import { main, MainDeps } from "../scripts/verify/main";
+import { missingToolError, ToolRunner } from "../commands/verify/adapters";
+import { main, MainDeps } from "../commands/verify/main";
 import { EarlyFixture } from "./earlyFixture";
 import { FakeCall, fakeTool, filePodStore, PodStore } from "./fixtures/verify/fake-tool";
 

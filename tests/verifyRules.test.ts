@@ -3,8 +3,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { classifyFailure, githubListPath, podStateFromJson, PodState } from "../scripts/verify/adapters";
-import { discoveryUrl } from "../scripts/verify/checks";
+import { classifyFailure, githubListPath, podStateFromJson, PodState } from "../commands/verify/adapters";
+import { discoveryUrl } from "../commands/verify/checks";
 import {
     aadstsError,
     classifyCheckAcr,
@@ -13,11 +13,11 @@ import {
     describeDifference,
     PodOutcome,
     WorkloadExpectation,
-} from "../scripts/verify/classify";
-import { parseArgs } from "../scripts/verify/main";
-import { parseStackOutputs, StackOutputError } from "../scripts/verify/outputs";
-import { buildReport, formatTable } from "../scripts/verify/report";
-import { POD_SCRIPT, testPodManifest, testPodName } from "../scripts/verify/workloadCheck";
+} from "../commands/verify/classify";
+import { parseArgs } from "../commands/verify/main";
+import { parseStackOutputs, StackOutputError } from "../commands/verify/outputs";
+import { buildReport, formatTable } from "../commands/verify/report";
+import { POD_SCRIPT, testPodManifest, testPodName } from "../commands/verify/workloadCheck";
 import { healthyScenario } from "./verifyHarness";
 
 /** The pure rules behind verify, without tools. */

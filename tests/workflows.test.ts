@@ -21,13 +21,18 @@ import {
 
 const ROOT = path.join(__dirname, "..");
 const WORKFLOW_DIR = path.join(ROOT, ".github", "workflows");
-const files = readdirSync(WORKFLOW_DIR).filter((f) => /\.ya?ml$/.test(f));
-const text = (file: string): string => readFileSync(path.join(WORKFLOW_DIR, file), "utf8");
+/** The application repository's workflow: an example for another repository, never live here. */
+const EXAMPLE_DIR = path.join(ROOT, "examples", "app-repository", ".github", "workflows");
+const ownFiles = readdirSync(WORKFLOW_DIR).filter((f) => /\.ya?ml$/.test(f));
+const exampleFiles = readdirSync(EXAMPLE_DIR).filter((f) => /\.ya?ml$/.test(f));
+const files = [...ownFiles, ...exampleFiles];
+const text = (file: string): string => readFileSync(path.join(exampleFiles.includes(file) ? EXAMPLE_DIR : WORKFLOW_DIR, file), "utf8");
 const workflow = (file: string): Workflow => parseWorkflow(text(file));
 
 describe("workflow files", () => {
-    it("are the four this project ships", () => {
-        assert.deepStrictEqual([...files].sort(), ["build-and-push.yml", "ci.yml", "deploy.yml", "preview.yml"]);
+    it("are this repository's own three, and the application repository's example apart from them", () => {
+        assert.deepStrictEqual([...ownFiles].sort(), ["ci.yml", "deploy.yml", "preview.yml"]);
+        assert.deepStrictEqual(exampleFiles, ["build-and-push.yml"]);
     });
 
     for (const file of files) {

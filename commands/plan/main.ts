@@ -9,7 +9,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { ConfigError } from "../../stack/config";
-import { directDependencies, FAKE, runUnderMocks, valueOf } from "../mockRuntime";
+import { directDependencies, FAKE, runUnderMocks, valueOf } from "./mockRuntime";
 import { makePlan, Plan, PlanResource, renderJson, renderMarkdown, renderText } from "./render";
 
 export type { Plan } from "./render";

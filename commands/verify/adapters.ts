@@ -3,7 +3,7 @@ import { spawn } from "child_process";
 /**
  * Every call the verify command makes to the outside world: the `pulumi`,
  * `az`, `kubectl`, `gh` and `curl` executables, spawned with an explicit
- * environment and no terminal. Nothing else in scripts/verify spawns or
+ * environment and no terminal. Nothing else in commands/verify spawns or
  * fetches. A missing executable or a missing login becomes a ToolError that
  * names the tool and the fix, never a stack trace.
  */

@@ -11,7 +11,7 @@
 import * as fs from "fs";
 import { performance } from "perf_hooks";
 import * as pulumi from "@pulumi/pulumi";
-import { runUnderMocks } from "../mockRuntime";
+import { runUnderMocks } from "../../commands/plan/mockRuntime";
 
 export interface RecordedForFloor {
     type: string;

@@ -2,7 +2,7 @@
  * The fake Azure, Entra ID and GitHub identities the mock runtime answers
  * with, apart from the runtime itself so that what only needs these values
  * (the packed-library fixture, which starts before the tests) loads no SDK.
- * scripts/mockRuntime.ts re-exports them.
+ * commands/plan/mockRuntime.ts re-exports them.
  */
 import { createHash } from "crypto";
 

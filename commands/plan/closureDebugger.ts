@@ -78,7 +78,7 @@ export function debuggerOnlyWhileSerializing(): void {
 export function sdkModule<T>(module: string, member: string): T {
     const loaded = require(module) as Record<string, unknown>;
     if (typeof loaded[member] !== "function") {
-        throw new Error(`scripts/closureDebugger.ts: ${module} no longer exports the function ${member}; check how this @pulumi/pulumi version serializes closures`);
+        throw new Error(`commands/plan/closureDebugger.ts: ${module} no longer exports the function ${member}; check how this @pulumi/pulumi version serializes closures`);
     }
     return loaded as T;
 }

@@ -140,7 +140,7 @@ function answerCall(token: string, inputs: Record<string, any>): Record<string, 
         case "github:index/getOrganization:getOrganization":
             return { id: String(FAKE.githubOwnerId), login: inputs.name, name: inputs.name, nodeId: "O_kgDOAAAmvw" };
         default:
-            throw new Error(`mock runtime: no answer for invoke "${token}" (inputs ${JSON.stringify(inputs)}); add one to scripts/mockRuntime.ts`);
+            throw new Error(`mock runtime: no answer for invoke "${token}" (inputs ${JSON.stringify(inputs)}); add one to commands/plan/mockRuntime.ts`);
     }
 }
 

@@ -7,7 +7,7 @@ import { performance } from "perf_hooks";
 const t0 = performance.now();
 
 import * as fs from "fs";
-import { planStack } from "../plan/main";
+import { planStack } from "../../commands/plan/main";
 import type { RecordedForFloor } from "./engineFloorChild";
 
 const tImported = performance.now();

@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
-import { readStackConfig } from "../plan/main";
+import { readStackConfig } from "../../commands/plan/main";
 import { NICENESS_ENV } from "../../tests/earlyFixture";
 import { NATIVE_COMPILER_ENV, NATIVE_TSC, TYPE_CHECK_ARGS } from "../../tests/typeCheck";
 import { criticalPath, GraphNode, TYPICAL_SECONDS } from "./criticalPath";
@@ -143,7 +143,7 @@ function main(): void {
     out.push("");
     out.push(`Per extra workload: ${perWorkloadMs.toFixed(1)} ms and ${perWorkloadResources} resources; resource count ${linear ? "grows exactly linearly" : "does NOT grow linearly"} (${scaled.map((r) => `${r.n}: ${r.samples[0].resources}`).join(", ")}).`);
     out.push(
-        `Engine floor per extra workload: ${engineFloorMs.toFixed(1)} ms, the same resources registered again with their recorded inputs, parents and providers through the same SDK classes and mock runtime, without credless-aks's code (scripts/bench/engineFloorChild.ts); credless-aks's own share: ${ownShare(perWorkloadMs - engineFloorMs)} (component code, Outputs passed between resources, policies, trust map).`,
+        `Engine floor per extra workload: ${engineFloorMs.toFixed(1)} ms, the same resources registered again with their recorded inputs, parents and providers through the same SDK classes and mock runtime, without credless-aks's code (dev/bench/engineFloorChild.ts); credless-aks's own share: ${ownShare(perWorkloadMs - engineFloorMs)} (component code, Outputs passed between resources, policies, trust map).`,
     );
     out.push("");
     if (process.argv.includes("--skip-tests")) {
@@ -212,7 +212,7 @@ function main(): void {
     const dev = rows[0].samples[0].graph!;
     const cp = criticalPath(dev);
     const clusterSeconds = TYPICAL_SECONDS["azure-native:containerservice:ManagedCluster"];
-    out.push(`Deployment critical path (dev, typical provisioning times from scripts/bench/criticalPath.ts): ${cp.seconds} s along ${cp.chain.length} resources, against ${cp.sequentialSeconds} s one after another (${(cp.sequentialSeconds / cp.seconds).toFixed(1)}x); the cluster alone is ${clusterSeconds} s.`);
+    out.push(`Deployment critical path (dev, typical provisioning times from dev/bench/criticalPath.ts): ${cp.seconds} s along ${cp.chain.length} resources, against ${cp.sequentialSeconds} s one after another (${(cp.sequentialSeconds / cp.seconds).toFixed(1)}x); the cluster alone is ${clusterSeconds} s.`);
     out.push(`Chain: ${cp.chain.map((n) => `${n.urn.split("::").pop()} (${n.type.split(":").pop()})`).join(" -> ")}`);
     process.stdout.write(out.join("\n") + "\n");
 }
