@@ -127,6 +127,10 @@ describe("policy pack", () => {
                 "acr-roles-at-registry-scope:mandatory",
                 "no-privileged-role-assignments:mandatory",
                 "github-secret-from-resource-output:mandatory",
+                "pipeline-identity-role-limits:mandatory",
+                "pipeline-prod-isolation:mandatory",
+                "pipeline-apply-not-pull-request:mandatory",
+                "pipeline-pulumi-cloud-tokens:advisory",
             ],
         );
         for (const p of policies) {

@@ -16,6 +16,24 @@ export const FAKE = {
     githubRepositoryId: 681234567,
 } as const;
 
+/**
+ * Microsoft Graph's service principal as a tenant shows it: the object id
+ * differs per tenant (fake here); the app id and the app role ids are
+ * Microsoft's, from learn.microsoft.com/graph/permissions-reference
+ * (Application.ReadWrite.OwnedBy 18a4783c-866b-4cc7-a460-3d5e5662c884,
+ * Application.Read.All 9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30). A few roles,
+ * not all, so that the lookup by value is exercised.
+ */
+export const FAKE_GRAPH = {
+    clientId: "00000003-0000-0000-c000-000000000000",
+    objectId: "3c5f1e2a-7b9d-4c41-8e06-2d7f9a1b4c58",
+    appRoles: [
+        { id: "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30", value: "Application.Read.All", allowedMemberTypes: ["Application"], enabled: true, description: "", displayName: "Read all applications" },
+        { id: "18a4783c-866b-4cc7-a460-3d5e5662c884", value: "Application.ReadWrite.OwnedBy", allowedMemberTypes: ["Application"], enabled: true, description: "", displayName: "Manage apps that this app creates or owns" },
+        { id: "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9", value: "Application.ReadWrite.All", allowedMemberTypes: ["Application"], enabled: true, description: "", displayName: "Read and write all applications" },
+    ],
+} as const;
+
 /** A GUID derived from a seed: stable across runs, distinct per resource. */
 export function fakeGuid(seed: string): string {
     const h = createHash("sha256").update(seed).digest("hex");

@@ -21,6 +21,16 @@ export type Format = (typeof FORMATS)[number];
 
 const ROOT = path.join(__dirname, "..", "..");
 
+/**
+ * The Pulumi projects the plan can run: the stack (the repository root) and
+ * the bootstrap (bootstrap/, the pipeline's own identities).
+ */
+export const PROJECTS = {
+    stack: { folder: ".", name: "credless-aks", environmentKey: "credless-aks:environment" },
+    bootstrap: { folder: "bootstrap", name: "credless-aks-bootstrap", environmentKey: undefined },
+} as const;
+export type ProjectName = keyof typeof PROJECTS;
+
 /** Pulumi.<stack>.yaml's `config:` block as the string map the Pulumi runtime holds. */
 export function readStackConfig(stack: string, root = ROOT): Record<string, string> {
     const file = path.join(root, `Pulumi.${stack}.yaml`);
@@ -40,10 +50,15 @@ export function readStackConfig(stack: string, root = ROOT): Record<string, stri
 }
 
 /** Runs the program for `stack` under mocks and returns the plan. Throws ConfigError or the program's error. */
-export async function planStack(stack: string, config: Record<string, string>, programPath = path.join(ROOT, "index.ts")): Promise<Plan> {
+export async function planStack(
+    stack: string,
+    config: Record<string, string>,
+    programPath = path.join(ROOT, "index.ts"),
+    project: ProjectName = "stack",
+): Promise<Plan> {
     delete require.cache[require.resolve(programPath)];
     const run = await runUnderMocks(() => require(programPath) as Record<string, pulumi.Output<unknown>>, {
-        project: "credless-aks",
+        project: PROJECTS[project].name,
         stack,
         config,
         // A preview: the program behaves as under `pulumi preview` (no GitHub token needed).
@@ -65,7 +80,8 @@ export async function planStack(stack: string, config: Record<string, string>, p
         inputs: r.inputs,
         state: r.state,
     }));
-    const environment = config["credless-aks:environment"] ?? stack;
+    const environmentKey = PROJECTS[project].environmentKey;
+    const environment = (environmentKey && config[environmentKey]) || stack;
     // Policies that do not apply throw an error each; their stack traces would cost more than the policies.
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
@@ -74,12 +90,19 @@ export async function planStack(stack: string, config: Record<string, string>, p
     return makePlan(stack, resources, FAKE.deployerObjectId, { evaluated: policies.length, findings }, outputs);
 }
 
-export function parseArgs(argv: string[]): { stack: string; format: Format } | { error: string } {
+export function parseArgs(argv: string[]): { stack: string; format: Format; project: ProjectName } | { error: string } {
     let stack: string | undefined;
     let format: Format = "text";
+    let project: ProjectName = "stack";
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
-        if (arg === "--format" || arg.startsWith("--format=")) {
+        if (arg === "--project" || arg.startsWith("--project=")) {
+            const value = arg.includes("=") ? arg.slice("--project=".length) : argv[++i];
+            if (!Object.keys(PROJECTS).includes(value)) {
+                return { error: `--project is "${value}": must be one of ${Object.keys(PROJECTS).join(", ")}` };
+            }
+            project = value as ProjectName;
+        } else if (arg === "--format" || arg.startsWith("--format=")) {
             const value = arg.includes("=") ? arg.slice("--format=".length) : argv[++i];
             if (!FORMATS.includes(value as Format)) {
                 return { error: `--format is "${value}": must be one of ${FORMATS.join(", ")}` };
@@ -93,7 +116,7 @@ export function parseArgs(argv: string[]): { stack: string; format: Format } | {
             return { error: `unexpected argument "${arg}": give one stack name` };
         }
     }
-    return stack ? { stack, format } : { error: "usage: npm run plan -- <stack> [--format text|markdown|json]" };
+    return stack ? { stack, format, project } : { error: "usage: npm run plan -- [--project stack|bootstrap] <stack> [--format text|markdown|json]" };
 }
 
 export interface PlanIo {
@@ -117,11 +140,14 @@ export async function main(argv: string[], io: PlanIo = PROCESS_IO): Promise<num
         return 2;
     }
     let plan: Plan;
+    const folder = PROJECTS[args.project].folder;
+    const file = path.join(folder, `Pulumi.${args.stack}.yaml`);
     try {
-        plan = await planStack(args.stack, readStackConfig(args.stack, io.root));
+        const root = path.join(io.root, folder);
+        plan = await planStack(args.stack, readStackConfig(args.stack, root), path.join(ROOT, folder, "index.ts"), args.project);
     } catch (e) {
         if (e instanceof ConfigError) {
-            io.stderr(`Pulumi.${args.stack}.yaml: ${e.message}\n`);
+            io.stderr(`${file}: ${e.message}\n`);
         } else {
             io.stderr(`the program failed for stack "${args.stack}": ${e instanceof Error ? e.message : String(e)}\n`);
         }

@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { debuggerOnlyWhileSerializing } from "./closureDebugger";
-import { FAKE, fakeGuid, fakeIssuerUrl, fakeKubeletObjectId, fakeUserKubeconfig } from "./fakes";
+import { FAKE, FAKE_GRAPH, fakeGuid, fakeIssuerUrl, fakeKubeletObjectId, fakeUserKubeconfig } from "./fakes";
 
 export * from "./fakes";
 
@@ -53,6 +53,7 @@ function armId(type: string, name: string, inputs: Record<string, any>): string 
         "azure-native:authorization:RoleAssignment": `${inputs.scope}/providers/Microsoft.Authorization/roleAssignments/${inputs.roleAssignmentName ?? fakeGuid(name)}`,
         "azure-native:authorization:ManagementLockAtResourceLevel": `${sub}/resourceGroups/${rg}/providers/Microsoft.Authorization/locks/${inputs.lockName ?? name}`,
         "azure-native:authorization:ManagementLockByScope": `${inputs.scope}/providers/Microsoft.Authorization/locks/${inputs.lockName ?? name}`,
+        "azure-native:keyvault:Vault": `${sub}/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults/${inputs.vaultName ?? name}`,
     };
     return provider[type] ?? `${sub}/resourceGroups/${rg}/providers/mock/${type.split(":").pop()}/${name}`;
 }
@@ -131,6 +132,11 @@ function answerCall(token: string, inputs: Record<string, any>): Record<string, 
             const fqdn = `${cluster}-${fakeGuid(cluster).slice(0, 8)}.hcp.westeurope.azmk8s.io`;
             return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(fakeUserKubeconfig(cluster, fqdn)).toString("base64") }] };
         }
+        case "azuread:index/getServicePrincipal:getServicePrincipal":
+            if (inputs.clientId !== FAKE_GRAPH.clientId) {
+                throw new Error(`mock runtime: no service principal with client id ${inputs.clientId}; only Microsoft Graph's`);
+            }
+            return { clientId: FAKE_GRAPH.clientId, objectId: FAKE_GRAPH.objectId, displayName: "Microsoft Graph", appRoles: FAKE_GRAPH.appRoles, id: FAKE_GRAPH.objectId };
         case "github:index/getRepository:getRepository": {
             const fullName: string = inputs.fullName ?? `contoso/${inputs.name}`;
             return { fullName, name: fullName.split("/")[1], repoId: FAKE.githubRepositoryId, nodeId: "R_kgDOKJ3hXw", id: fullName };

@@ -4,6 +4,7 @@
  * program registered), so it cannot drift from the program.
  */
 import { GITHUB_OIDC_ISSUER } from "../../components/githubConstants";
+import { constrainedRoles } from "../../components/rbacCondition";
 import { roleNameOf } from "../../components/roles";
 
 /** The part of a recorded resource the trust map reads. */
@@ -26,6 +27,7 @@ export const TYPES = {
     application: "azuread:index/application:Application",
     servicePrincipal: "azuread:index/servicePrincipal:ServicePrincipal",
     applicationCredential: "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential",
+    appRoleAssignment: "azuread:index/appRoleAssignment:AppRoleAssignment",
 } as const;
 
 export type IdentityKind = "entra-application" | "managed-identity" | "kubelet-identity" | "existing-principal";
@@ -109,6 +111,10 @@ function describeScope(scope: string, resources: ResourceRecord[]): string {
             return `namespace "${scope.slice(r.id.length + "/namespaces/".length)}" on cluster "${r.state.name ?? r.inputs.resourceName}"`;
         }
     }
+    const secret = /\/providers\/Microsoft\.KeyVault\/vaults\/([^/]+)\/secrets\/([^/]+)$/i.exec(scope);
+    if (secret) {
+        return `secret "${secret[2]}" of key vault "${secret[1]}"`;
+    }
     const rg = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)$/i.exec(scope);
     return rg ? `resource group "${rg[1]}"` : scope;
 }
@@ -123,6 +129,12 @@ function describeObtainer(issuer: string, subject: string, audiences: string[], 
         return { kind: "kubernetes", label: `Kubernetes ${subject} via ${via}`, issuer, subject, audiences, credential };
     }
     return { kind: "external", label: `${subject} from ${issuer}`, issuer, subject, audiences, credential };
+}
+
+/** A role assignment condition in a few words: which roles it lets its holder assign, when it has rbacCondition.ts's shape. */
+function conditionSummary(condition: string): string {
+    const roles = constrainedRoles(condition);
+    return roles ? `may assign and remove only ${roles.write.map((id) => roleNameOf(id) ?? id).join(", ")}` : "a custom condition";
 }
 
 /** Builds the trust map from the recorded resources of one program run. */
@@ -202,12 +214,24 @@ export function buildTrustMap(resources: ResourceRecord[], deployerObjectId?: st
         const roleDefinitionId: string = ra.inputs.roleDefinitionId ?? "";
         const roleId = roleDefinitionId.split("/").pop() ?? "";
         identity.grants.push({
-            role: roleNameOf(roleId) ?? `custom role ${roleId}`,
+            role: (roleNameOf(roleId) ?? `custom role ${roleId}`) + (ra.inputs.condition ? ` (conditioned: ${conditionSummary(String(ra.inputs.condition))})` : ""),
             roleDefinitionId,
             scope: ra.inputs.scope,
             scopeLabel: describeScope(ra.inputs.scope, resources),
             assignment: ra.name,
             principalType: ra.inputs.principalType,
+        });
+    }
+    // Application permissions (admin consent as an app role assignment, e.g. Microsoft Graph's Application.ReadWrite.OwnedBy).
+    for (const ara of resources.filter((r) => r.type === TYPES.appRoleAssignment)) {
+        const identity = byPrincipal.get(String(ara.inputs.principalObjectId ?? "").toLowerCase());
+        identity?.grants.push({
+            role: `application permission ${ara.inputs.appRoleId}`,
+            roleDefinitionId: String(ara.inputs.appRoleId),
+            scope: String(ara.inputs.resourceObjectId),
+            scopeLabel: `the API whose service principal is ${ara.inputs.resourceObjectId} (assignment ${ara.name})`,
+            assignment: ara.name,
+            principalType: "ServicePrincipal",
         });
     }
     addPodCreators(identities, resources);
