@@ -5,7 +5,7 @@
  */
 import { GITHUB_OIDC_ISSUER } from "../../components/githubConstants";
 import { constrainedRoles } from "../../components/rbacCondition";
-import { roleNameOf } from "../../components/roles";
+import { PRIVILEGED_ROLE_IDS, roleNameOf } from "../../components/roles";
 
 /** The part of a recorded resource the trust map reads. */
 export interface ResourceRecord {
@@ -134,7 +134,13 @@ function describeObtainer(issuer: string, subject: string, audiences: string[], 
 /** A role assignment condition in a few words: which roles it lets its holder assign, when it has rbacCondition.ts's shape. */
 function conditionSummary(condition: string): string {
     const roles = constrainedRoles(condition);
-    return roles ? `may assign and remove only ${roles.write.map((id) => roleNameOf(id) ?? id).join(", ")}` : "a custom condition";
+    if (!roles) {
+        return "a custom condition";
+    }
+    const privileged = roles.write.filter((id) => PRIVILEGED_ROLE_IDS.includes(id));
+    return privileged.length === 0
+        ? `may assign and remove only ${roles.write.length} listed roles, none of them privileged`
+        : `may assign privileged roles: ${privileged.map((id) => roleNameOf(id) ?? id).join(", ")}`;
 }
 
 /** Builds the trust map from the recorded resources of one program run. */
