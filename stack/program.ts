@@ -117,7 +117,8 @@ export function createStack(config: StackConfig, env: StackEnvironment) {
             ? {
                   environmentName: config.github.environmentName,
                   reviewers: { userIds: config.github.reviewerUserIds, teamIds: config.github.reviewerTeamIds },
-                  protectedBranches: config.github.protectedBranches,
+                  deploymentBranches: config.github.deploymentBranches,
+                  deploymentTags: config.github.deploymentTags,
                   preventSelfReview: config.github.preventSelfReview,
                   canAdminsBypass: config.github.canAdminsBypass,
               }
