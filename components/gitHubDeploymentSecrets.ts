@@ -178,6 +178,10 @@ export class GitHubDeploymentSecrets extends pulumi.ComponentResource {
                 );
             }
             problems.push(...deploymentPatternProblems({ branches: args.deploymentBranches, tags: args.deploymentTags }, { branches: "deploymentBranches", tags: "deploymentTags" }));
+            const given = [args.deploymentBranches, args.deploymentTags].filter((list) => list !== undefined);
+            if (given.length > 0 && given.every((list) => list.length === 0)) {
+                problems.push("deploymentBranches and deploymentTags list no pattern: leave them out to let every branch deploy, or list at least one");
+            }
             if (reviewerCount > MAX_ENVIRONMENT_REVIEWERS) {
                 problems.push(`reviewers lists ${reviewerCount} users and teams: GitHub allows at most ${MAX_ENVIRONMENT_REVIEWERS} required reviewers on an environment`);
             }

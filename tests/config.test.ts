@@ -88,6 +88,15 @@ describe("config: defaults", () => {
         assert.strictEqual(c.cluster.nodePool.count, 3);
     });
 
+    it("restricts no deployment branch unless told, as GitHub does; reads branch and tag patterns as given", () => {
+        const open = parseStackConfig(minimal());
+        assert.deepStrictEqual([open.github.deploymentBranches, open.github.deploymentTags], [[], []]);
+        const restricted = parseStackConfig(minimal({ github: { repository: "a/b", deploymentBranches: ["main", "release/*"], deploymentTags: ["v*"] } }));
+        assert.deepStrictEqual([restricted.github.deploymentBranches, restricted.github.deploymentTags], [["main", "release/*"], ["v*"]]);
+        const tagsOnly = parseStackConfig(minimal({ github: { repository: "a/b", deploymentBranches: [], deploymentTags: ["v*"] } }));
+        assert.deepStrictEqual([tagsOnly.github.deploymentBranches, tagsOnly.github.deploymentTags], [[], ["v*"]]);
+    });
+
     it("derives namespace and service account from the workload name", () => {
         const c = parseStackConfig(minimal({ workloads: [{ name: "billing" }] }));
         assert.deepStrictEqual(

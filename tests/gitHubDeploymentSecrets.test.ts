@@ -243,6 +243,11 @@ describe("GitHubDeploymentSecrets: refuses bad arguments with one clear message 
             'deploymentBranches[0] is "refs/heads/main": must name the branch or tag ("main", "v*"), not the full ref: leave out "refs/heads/" or "refs/tags/"; a pull request ref ("refs/pull/*/merge") would let code that is not merged deploy',
         ],
         [
+            "an empty list of deployment branches, which would silently restrict nothing",
+            base({ deploymentBranches: [] }),
+            "deploymentBranches and deploymentTags list no pattern: leave them out to let every branch deploy, or list at least one",
+        ],
+        [
             "deployment tags in repository scope",
             base({ scope: "repository", environmentName: undefined, deploymentTags: ["v*"] }),
             'deploymentTags is set with scope "repository": it configures a GitHub environment, which this scope does not create',

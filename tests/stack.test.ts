@@ -226,6 +226,16 @@ describe("stack: variations that config allows", function () {
     const dev = readStackConfig("dev");
     const devGithub = JSON.parse(dev["credless-aks:github"]);
 
+    it("deployment tags alone restrict the environment to those tags", async () => {
+        const run = await runProgram("dev", { ...dev, ...configMap({ "credless-aks:github": { ...devGithub, deploymentTags: ["v*"] } }) });
+        assert.strictEqual(run.error, undefined, String(run.error));
+        assert.deepStrictEqual(one(run.resources, TYPES.repositoryEnvironment).inputs.deploymentBranchPolicy, { protectedBranches: false, customBranchPolicies: true });
+        assert.deepStrictEqual(
+            ofType(run.resources, TYPES.environmentDeploymentPolicy).map((p) => p.inputs),
+            [{ repository: "geofencing", environment: "dev", tagPattern: "v*" }],
+        );
+    });
+
     it("repository scope writes repository secrets and variables and creates no GitHub environment", async () => {
         const run = await runProgram("dev", { ...dev, ...configMap({ "credless-aks:github": { ...devGithub, secretsScope: "repository" } }) });
         assert.strictEqual(run.error, undefined, String(run.error));
