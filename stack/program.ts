@@ -117,7 +117,9 @@ export function createStack(config: StackConfig, env: StackEnvironment) {
             ? {
                   environmentName: config.github.environmentName,
                   reviewers: { userIds: config.github.reviewerUserIds, teamIds: config.github.reviewerTeamIds },
-                  protectedBranches: config.github.protectedBranches,
+                  // An empty list is no restriction: left out, not passed as [] (which the component refuses).
+                  deploymentBranches: config.github.deploymentBranches.length > 0 ? config.github.deploymentBranches : undefined,
+                  deploymentTags: config.github.deploymentTags.length > 0 ? config.github.deploymentTags : undefined,
                   preventSelfReview: config.github.preventSelfReview,
                   canAdminsBypass: config.github.canAdminsBypass,
               }
