@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
+import { ArgumentProblems } from "./argumentProblems";
 import { registryName } from "./naming";
 import { assignRole, BuiltInRoleName, PrincipalType } from "./roles";
 
@@ -106,33 +107,33 @@ export class ContainerRegistry extends pulumi.ComponentResource {
         const retentionDays = args.retentionDays ?? 7;
         this.roles = DATA_ROLES[args.abacRepositoryPermissions ? "abac" : "rbac"];
 
-        const problems: string[] = [];
+        const problems = new ArgumentProblems("ContainerRegistry", name);
         if (!/[A-Za-z0-9]/.test(args.namePrefix)) {
-            problems.push(`namePrefix is "${args.namePrefix}": must contain at least one letter or digit (the registry name allows only alphanumerics)`);
+            problems.fail("namePrefix", args.namePrefix, "must contain at least one letter or digit (the registry name allows only alphanumerics)");
         }
         if (!(REGISTRY_SKUS as readonly string[]).includes(sku)) {
-            problems.push(`sku is "${sku}": must be one of ${REGISTRY_SKUS.join(", ")}`);
+            problems.fail("sku", sku, `must be one of ${REGISTRY_SKUS.join(", ")}`);
         }
         if (args.retentionDays !== undefined && (!Number.isInteger(args.retentionDays) || args.retentionDays < 0 || args.retentionDays > 365)) {
-            problems.push(`retentionDays is ${args.retentionDays}: must be a whole number from 0 to 365`);
+            problems.fail("retentionDays", args.retentionDays, "must be a whole number from 0 to 365");
         }
         if (args.retentionDays !== undefined && !premium) {
-            problems.push(`retentionDays is ${args.retentionDays}: needs sku "Premium"; retention policies exist only there (the sku is "${sku}")`);
+            problems.fail("retentionDays", args.retentionDays, `needs sku "Premium"; retention policies exist only there (the sku is "${sku}")`);
         }
         if (args.zoneRedundancy === true && !premium) {
-            problems.push(`zoneRedundancy is true: needs sku "Premium" (the sku is "${sku}")`);
+            problems.fail("zoneRedundancy", true, `needs sku "Premium" (the sku is "${sku}")`);
         }
         if (!publicNetworkAccess && !premium) {
-            problems.push(`publicNetworkAccess is false: needs sku "Premium" (the sku is "${sku}")`);
+            problems.fail("publicNetworkAccess", false, `needs sku "Premium" (the sku is "${sku}")`);
         }
         if (!allowExports && !(premium && !publicNetworkAccess)) {
-            problems.push(
-                `allowExports is false: ACR disables exports only on a Premium registry whose public network access is disabled (the sku is "${sku}", publicNetworkAccess is ${publicNetworkAccess})`,
+            problems.fail(
+                "allowExports",
+                false,
+                `ACR disables exports only on a Premium registry whose public network access is disabled (the sku is "${sku}", publicNetworkAccess is ${publicNetworkAccess})`,
             );
         }
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`ContainerRegistry "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`, this);
-        }
+        problems.throwIfAny(this);
 
         const seed =
             args.nameSeed ??

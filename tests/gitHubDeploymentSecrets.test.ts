@@ -168,7 +168,7 @@ describe("GitHubDeploymentSecrets: repository scope", () => {
 });
 
 describe("GitHubDeploymentSecrets: refuses bad arguments with one clear message each", () => {
-    const prefix = 'GitHubDeploymentSecrets "gh": ';
+    const prefix = 'GitHubDeploymentSecrets "gh" has invalid arguments:\n  - ';
     const cases: [string, GitHubDeploymentSecretsArgs, string][] = [
         [
             "owner/name instead of the name",
@@ -213,4 +213,12 @@ describe("GitHubDeploymentSecrets: refuses bad arguments with one clear message 
             assert.strictEqual(await rejection(args), prefix + message);
         });
     }
+    it("reports every problem of one call together", async () => {
+        assert.strictEqual(
+            await rejection(base({ scope: "repository", environmentName: "dev", protectedBranches: true })),
+            prefix +
+                'environmentName is set with scope "repository": it configures a GitHub environment, which this scope does not create\n  - ' +
+                'protectedBranches is set with scope "repository": it configures a GitHub environment, which this scope does not create',
+        );
+    });
 });
