@@ -3,7 +3,7 @@ import * as azuread from "@pulumi/azuread";
 import { ArgumentProblems, invalidArgumentsMessage } from "./argumentProblems";
 import { GITHUB_OIDC_ISSUER } from "./githubConstants";
 import { MAX_FEDERATED_CREDENTIAL_SUBJECT_LENGTH, MAX_FEDERATED_CREDENTIALS, TOKEN_EXCHANGE_AUDIENCE } from "./microsoftConstants";
-import { assignRole, grantableRoleRule } from "./roles";
+import { assignRole, grantableRoleRule, registryDataRole } from "./roles";
 import {
     githubCredentialName,
     GitHubSubjectFormat,
@@ -180,7 +180,7 @@ export class GitHubActionsIdentity extends pulumi.ComponentResource {
             description,
         });
         if (args.registry) {
-            const role = args.registry.abacRepositoryPermissions ? "Container Registry Repository Writer" : "AcrPush";
+            const role = registryDataRole("push", args.registry.abacRepositoryPermissions ?? false);
             assignRole(`${name}-registry-push`, args.registry.resourceId, spec(role, `${displayName}: push images`), { parent: this });
         }
         if (args.cluster) {
