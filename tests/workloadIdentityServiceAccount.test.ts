@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as k8s from "@pulumi/kubernetes";
@@ -321,6 +323,19 @@ describe("WorkloadIdentityServiceAccount: bad arguments", () => {
             runUnderMocks(() => build({ createNamespace: false, namespaceResource: new k8s.core.v1.Namespace("shared", { metadata: { name: "maps" } }) })),
             // The serializer wraps the error with the property it was serializing.
             (e: Error) => e.message.endsWith(invalid('namespaceResource is named "maps" but namespace is "geofencing": they must be equal')),
+        );
+    });
+
+    it("fails with the message docs/library.md shows", async () => {
+        const doc = fs.readFileSync(path.join(__dirname, "..", "docs", "library.md"), "utf8");
+        const shown = /```\n(WorkloadIdentityServiceAccount "billing"[\s\S]*?)\n```/.exec(doc)?.[1];
+        assert.ok(shown, "docs/library.md shows no WorkloadIdentityServiceAccount error");
+        await assert.rejects(
+            runUnderMocks(() => build({ namespace: "Billing", tokenExpirationSeconds: 60 }, "billing")),
+            (e: Error) => {
+                assert.strictEqual(e.message, shown);
+                return true;
+            },
         );
     });
 
