@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as github from "@pulumi/github";
+import { ArgumentProblems } from "./argumentProblems";
 import { deploymentPatternProblems } from "./deploymentPatterns";
 
 export interface GitHubDeploymentBranchPolicyArgs {
@@ -40,13 +41,12 @@ export class GitHubDeploymentBranchPolicy extends pulumi.ComponentResource {
 
         const branches = args.branches ?? [];
         const tags = args.tags ?? [];
-        const problems = deploymentPatternProblems({ branches, tags }, { branches: "branches", tags: "tags" });
+        const problems = new ArgumentProblems("GitHubDeploymentBranchPolicy", name);
+        deploymentPatternProblems({ branches, tags }, { branches: "branches", tags: "tags" }).forEach((p) => problems.add(p));
         if (branches.length + tags.length === 0) {
-            problems.push("branches and tags are both empty: list at least one pattern, or create no policy to let every branch deploy");
+            problems.add("branches and tags are both empty: list at least one pattern, or create no policy to let every branch deploy");
         }
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`GitHubDeploymentBranchPolicy "${name}": ${problems.join("; ")}`, this);
-        }
+        problems.throwIfAny(this);
 
         // Named after the pattern, not its position, so reordering the list changes nothing.
         const childOpts = { parent: this, provider: args.provider };

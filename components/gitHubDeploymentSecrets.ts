@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as github from "@pulumi/github";
+import { ArgumentProblems } from "./argumentProblems";
 import { deploymentBranchPolicySetting, deploymentPatternProblems } from "./deploymentPatterns";
 import { GitHubDeploymentBranchPolicy } from "./gitHubDeploymentBranchPolicy";
 import { GITHUB_SECRET_NAMES, GITHUB_VARIABLE_NAMES, GitHubSecretName, GitHubVariableName } from "./githubConstants";
@@ -76,10 +77,9 @@ export class GitHubDeploymentSecrets extends pulumi.ComponentResource {
         const teamIds = args.reviewers?.teamIds ?? [];
         const deploymentPatterns = { branches: args.deploymentBranches ?? [], tags: args.deploymentTags ?? [] };
 
-        const problems = this.problems(args, scope, userIds.length + teamIds.length);
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`GitHubDeploymentSecrets "${name}": ${problems.join("; ")}`, this);
-        }
+        const problems = new ArgumentProblems("GitHubDeploymentSecrets", name);
+        this.problems(args, scope, userIds.length + teamIds.length).forEach((p) => problems.add(p));
+        problems.throwIfAny(this);
 
         // A replacement that kept the same repository, environment and name would
         // otherwise write the new secret first and then delete it with the old one.

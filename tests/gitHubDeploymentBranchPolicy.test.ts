@@ -43,7 +43,7 @@ describe("GitHubDeploymentBranchPolicy", () => {
         it(`refuses ${title}`, async () => {
             await assert.rejects(
                 runUnderMocks(() => new GitHubDeploymentBranchPolicy("refs", { repository: "geofencing", environment: "prod", ...patterns })),
-                (e: Error) => e.message === `GitHubDeploymentBranchPolicy "refs": ${message}`,
+                (e: Error) => e.message === `GitHubDeploymentBranchPolicy "refs" has invalid arguments:\n  - ${message}`,
             );
         });
     }

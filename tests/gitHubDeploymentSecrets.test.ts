@@ -203,7 +203,7 @@ describe("GitHubDeploymentSecrets: repository scope", () => {
 });
 
 describe("GitHubDeploymentSecrets: refuses bad arguments with one clear message each", () => {
-    const prefix = 'GitHubDeploymentSecrets "gh": ';
+    const prefix = 'GitHubDeploymentSecrets "gh" has invalid arguments:\n  - ';
     const cases: [string, GitHubDeploymentSecretsArgs, string][] = [
         [
             "owner/name instead of the name",
@@ -268,4 +268,12 @@ describe("GitHubDeploymentSecrets: refuses bad arguments with one clear message 
             assert.strictEqual(await rejection(args), prefix + message);
         });
     }
+    it("reports every problem of one call together", async () => {
+        assert.strictEqual(
+            await rejection(base({ scope: "repository", environmentName: "dev", deploymentBranches: ["main"] })),
+            prefix +
+                'environmentName is set with scope "repository": it configures a GitHub environment, which this scope does not create\n  - ' +
+                'deploymentBranches is set with scope "repository": it configures a GitHub environment, which this scope does not create',
+        );
+    });
 });
