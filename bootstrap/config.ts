@@ -3,6 +3,7 @@
  * under "credless-aks-bootstrap:"), validated into one typed object with
  * every problem reported together. Pure: no Pulumi runtime.
  */
+import { deploymentPatternRule } from "../components/deploymentPatterns";
 import { keyVaultNameRule } from "../components/gitHubAppKeyVault";
 import { PIPELINE_IDENTITY_KINDS, PipelineIdentityKind } from "../components/pipelineIdentity";
 import { GitHubSubjectFormat, SUBJECT_FORMATS } from "../components/subjects";
@@ -106,11 +107,14 @@ export function parseBootstrapConfig(raw: RawBootstrapConfig): BootstrapConfig {
             r.problems.push(`${key}.resourceGroupName is set with scope "subscription": leave it out, or use scope "resourceGroup"`);
         }
         const isProd = name === PROD_ENVIRONMENT;
-        const deploymentBranches = e.deploymentBranches === undefined ? ["main"] : r.stringList(`${key}.deploymentBranches`, e.deploymentBranches);
+        const deploymentBranches = e.deploymentBranches === undefined ? ["main"] : r.stringList(`${key}.deploymentBranches`, e.deploymentBranches, deploymentPatternRule);
         if (e.deploymentBranches !== undefined && deploymentBranches.length === 0) {
             r.problems.push(`${key}.deploymentBranches is []: list at least one branch (default ["main"])`);
         }
-        const planBranches = e.planBranches === undefined ? (isProd ? ["main"] : undefined) : r.stringList(`${key}.planBranches`, e.planBranches);
+        const planBranches = e.planBranches === undefined ? (isProd ? ["main"] : undefined) : r.stringList(`${key}.planBranches`, e.planBranches, deploymentPatternRule);
+        if (e.planBranches !== undefined && planBranches?.length === 0) {
+            r.problems.push(`${key}.planBranches is []: list at least one branch, or leave it out (non-prod: any branch; prod: main)`);
+        }
         const reviewers = r.object(`${key}.reviewers`, e.reviewers, ["userIds", "teamIds"], false);
         const ids = (k: string, v: unknown) =>
             r.list(`${key}.reviewers.${k}`, v).flatMap((id, j) => r.integer(`${key}.reviewers.${k}[${j}]`, id, 1, Number.MAX_SAFE_INTEGER) ?? []);

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as keyvault from "@pulumi/azure-native/keyvault";
+import { ArgumentProblems } from "./argumentProblems";
 import { assignRole } from "./roles";
 
 /**
@@ -63,23 +64,15 @@ export class GitHubAppKeyVault extends pulumi.ComponentResource {
 
     constructor(name: string, args: GitHubAppKeyVaultArgs, opts?: pulumi.ComponentResourceOptions) {
         super("credless-aks:pipeline:GitHubAppKeyVault", name, {}, opts);
-        const problems: string[] = [];
-        const nameRule = keyVaultNameRule(args.vaultName);
-        if (nameRule) {
-            problems.push(`vaultName is ${JSON.stringify(args.vaultName)}: ${nameRule}`);
-        }
+        const problems = new ArgumentProblems("GitHubAppKeyVault", name);
+        problems.check("vaultName", args.vaultName, keyVaultNameRule);
         args.readers.forEach((r, i) => {
-            const rule = keyVaultSecretNameRule(r.secretName);
-            if (rule) {
-                problems.push(`readers[${i}].secretName is ${JSON.stringify(r.secretName)}: ${rule}`);
-            }
+            problems.check(`readers[${i}].secretName`, r.secretName, keyVaultSecretNameRule);
             if (args.readers.findIndex((o) => o.key === r.key) !== i) {
-                problems.push(`readers[${i}].key is ${JSON.stringify(r.key)}: is used twice`);
+                problems.fail(`readers[${i}].key`, r.key, "is used twice");
             }
         });
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`GitHubAppKeyVault "${name}": ${problems.join("; ")}`, this);
-        }
+        problems.throwIfAny(this);
 
         const vault = new keyvault.Vault(
             `${name}-vault`,

@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as github from "@pulumi/github";
+import { ArgumentProblems } from "./argumentProblems";
+import { deploymentBranchPolicySetting, deploymentPatternProblems } from "./deploymentPatterns";
+import { GitHubDeploymentBranchPolicy } from "./gitHubDeploymentBranchPolicy";
 import { MAX_ENVIRONMENT_REVIEWERS } from "./gitHubDeploymentSecrets";
-import { gitRefNameRule } from "./validation";
 
 export interface GitHubPipelineEnvironmentArgs {
     /** Required. The repository name (without owner: the GitHub provider's owner is the account). */
@@ -45,22 +47,16 @@ export class GitHubPipelineEnvironment extends pulumi.ComponentResource {
         const userIds = args.reviewers?.userIds ?? [];
         const teamIds = args.reviewers?.teamIds ?? [];
         const hasReviewers = userIds.length + teamIds.length > 0;
-        const problems: string[] = [];
+        const branches = args.deploymentBranches;
+        const problems = new ArgumentProblems("GitHubPipelineEnvironment", name);
         if (userIds.length + teamIds.length > MAX_ENVIRONMENT_REVIEWERS) {
-            problems.push(`reviewers lists ${userIds.length + teamIds.length} users and teams: GitHub allows at most ${MAX_ENVIRONMENT_REVIEWERS}`);
+            problems.add(`reviewers lists ${userIds.length + teamIds.length} users and teams: GitHub allows at most ${MAX_ENVIRONMENT_REVIEWERS}`);
         }
-        (args.deploymentBranches ?? []).forEach((branch, i) => {
-            const rule = gitRefNameRule(branch.replace(/\*/g, "x"));
-            if (rule) {
-                problems.push(`deploymentBranches[${i}] is ${JSON.stringify(branch)}: ${rule}`);
-            }
-        });
-        if (args.deploymentBranches !== undefined && args.deploymentBranches.length === 0) {
-            problems.push("deploymentBranches is []: list at least one branch, or leave it out to let any branch deploy");
+        deploymentPatternProblems({ branches: branches ?? [], tags: [] }, { branches: "deploymentBranches", tags: "deploymentTags" }).forEach((p) => problems.add(p));
+        if (branches !== undefined && branches.length === 0) {
+            problems.add("deploymentBranches is []: list at least one branch, or leave it out to let any branch deploy");
         }
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`GitHubPipelineEnvironment "${name}": ${problems.join("; ")}`, this);
-        }
+        problems.throwIfAny(this);
         const childOpts = { parent: this, provider: args.provider };
         const environment = new github.RepositoryEnvironment(
             `${name}-environment`,
@@ -70,18 +66,17 @@ export class GitHubPipelineEnvironment extends pulumi.ComponentResource {
                 reviewers: hasReviewers ? [{ users: userIds.length > 0 ? userIds : undefined, teams: teamIds.length > 0 ? teamIds : undefined }] : undefined,
                 preventSelfReview: args.preventSelfReview ?? hasReviewers,
                 canAdminsBypass: args.canAdminsBypass ?? false,
-                deploymentBranchPolicy: args.deploymentBranches ? { protectedBranches: false, customBranchPolicies: true } : undefined,
+                deploymentBranchPolicy: deploymentBranchPolicySetting({ branches: branches ?? [], tags: [] }),
             },
             childOpts,
         );
-        (args.deploymentBranches ?? []).forEach(
-            (branchPattern) =>
-                new github.RepositoryEnvironmentDeploymentPolicy(
-                    `${name}-branch-${branchPattern.replace(/[^A-Za-z0-9-]+/g, "-")}`,
-                    { repository: environment.repository, environment: environment.environment, branchPattern },
-                    childOpts,
-                ),
-        );
+        if (branches !== undefined) {
+            new GitHubDeploymentBranchPolicy(
+                `${name}-deployment`,
+                { repository: environment.repository, environment: environment.environment, branches, provider: args.provider },
+                { parent: this },
+            );
+        }
         const secretOpts = { ...childOpts, deleteBeforeReplace: true };
         for (const [secretName, value] of Object.entries(args.secrets)) {
             new github.ActionsEnvironmentSecret(

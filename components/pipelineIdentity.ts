@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import { ArgumentProblems } from "./argumentProblems";
 import { GitHubActionsRepository } from "./gitHubActionsIdentity";
 import { GITHUB_OIDC_ISSUER } from "./githubConstants";
 import { ResolvedAppRole } from "./graphAppRoles";
@@ -108,10 +109,9 @@ export class PipelineIdentity extends pulumi.ComponentResource {
         const roles = args.roleAssignments ?? [];
         const appRoles = args.appRoles ?? [];
 
-        const problems = pipelineIdentityProblems(args, kind, format);
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`PipelineIdentity "${name}": ${problems.join("; ")}`, this);
-        }
+        const problems = new ArgumentProblems("PipelineIdentity", name);
+        pipelineIdentityProblems(args, kind, format).forEach((p) => problems.add(p));
+        problems.throwIfAny(this);
 
         const repository = args.repository;
         const subjects = args.triggers.map((trigger) =>
