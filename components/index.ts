@@ -1,4 +1,5 @@
 export * from "./aksCluster";
+export * from "./apiPermissions";
 export * from "./containerRegistry";
 export * from "./gitHubActionsIdentity";
 export * from "./githubConstants";

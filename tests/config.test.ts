@@ -91,7 +91,7 @@ describe("config: defaults", () => {
         const c = parseStackConfig(minimal({ workloads: [{ name: "billing" }] }));
         assert.deepStrictEqual(
             { ...c.workloads[0] },
-            { name: "billing", namespace: "billing", serviceAccount: "billing", identityType: "managedIdentity", createNamespace: true, tokenExpirationSeconds: undefined, roles: [] },
+            { name: "billing", namespace: "billing", serviceAccount: "billing", identityType: "managedIdentity", createNamespace: true, tokenExpirationSeconds: undefined, roles: [], apiPermissions: [] },
         );
     });
 });

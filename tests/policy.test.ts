@@ -126,6 +126,7 @@ describe("policy pack", () => {
                 "deployer-cluster-admin-principal-type:advisory",
                 "acr-roles-at-registry-scope:mandatory",
                 "no-privileged-role-assignments:mandatory",
+                "no-tenant-takeover-api-permissions:mandatory",
                 "github-secret-from-resource-output:mandatory",
             ],
         );
