@@ -589,7 +589,7 @@ function readAdminGroup(r: Reader, key: string, value: unknown): AdminGroupConfi
     };
     const members = objectIds(`${key}.members`, g.members);
     const owners = g.owners === undefined ? undefined : objectIds(`${key}.owners`, g.owners);
-    if (owners !== undefined && owners.length === 0) {
+    if (Array.isArray(g.owners) && g.owners.length === 0) {
         r.fail(`${key}.owners`, g.owners, "must list at least one owner, or be left out to make the principal running pulumi up the owner");
     }
     const assignableToRole = r.boolean(`${key}.assignableToRole`, g.assignableToRole, false);

@@ -166,7 +166,10 @@ function answerCall(token: string, inputs: Record<string, any>): Record<string, 
         case "github:index/getOrganization:getOrganization":
             return { id: String(FAKE.githubOwnerId), login: inputs.name, name: inputs.name, nodeId: "O_kgDOAAAmvw" };
     }
-    throw new Error(`mock runtime: no answer for invoke "${token}" (inputs ${JSON.stringify(inputs)}); add one to commands/plan/mockRuntime.ts`);
+    const message = `mock runtime: no answer for invoke "${token}" (inputs ${JSON.stringify(inputs)}); add one to commands/plan/mockRuntime.ts`;
+    // The SDK rethrows a failed invoke as `new Error(err.details)` (@pulumi/pulumi runtime/invoke.js),
+    // as for an engine error; without `details` the message would arrive empty.
+    throw Object.assign(new Error(message), { details: message });
 }
 
 let runCounter = 0;
