@@ -8,6 +8,7 @@ import { MICROSOFT_GRAPH_CLIENT_ID } from "../components/apiPermissions";
 import { WorkloadIdentityServiceAccount } from "../components/workloadIdentityServiceAccount";
 import { planStack } from "../commands/plan/main";
 import { renderText } from "../commands/plan/render";
+import { buildTrustMap, trustMapLines, trustMapMermaid } from "../commands/plan/trustMap";
 import { runPolicies } from "../policy/runOffline";
 import { ConfigError } from "../stack/config";
 import { FAKE, FAKE_GRAPH_SERVICE_PRINCIPAL, one, ofType, rejectionMessage, runUnderMocks } from "./harness";
@@ -228,5 +229,48 @@ describe("policy pack: no-tenant-takeover-api-permissions", () => {
             const results = runPolicies([assignment("a", id.toUpperCase())], { name: "dev" }).filter((r) => r.policy === "no-tenant-takeover-api-permissions");
             assert.strictEqual(results.length, 1, id);
         }
+    });
+});
+
+describe("trust map: app role assignments and admin groups from records alone", () => {
+    const record = (type: string, name: string, inputs: Record<string, any>, state: Record<string, any> = {}, id = "") => ({ type, name, urn: `urn:${name}`, id, inputs, state });
+    const GRAPH_SP = FAKE_GRAPH_SERVICE_PRINCIPAL.objectId;
+    const mi = record(TYPES.userAssignedIdentity, "api-identity", { resourceName: "id-api", resourceGroupName: "rg" }, { name: "id-api", principalId: "p-mi", clientId: "c-mi" });
+    const consent = record(TYPES.appRoleAssignment, "api-api-graph-user-read-all", { appRoleId: USER_READ_ALL, principalObjectId: "p-mi", resourceObjectId: GRAPH_SP });
+
+    it("names API and permission from the looked-up service principal", () => {
+        const map = buildTrustMap([mi, consent], undefined, [{ objectId: GRAPH_SP, displayName: "Microsoft Graph", appRoles: FAKE_GRAPH_SERVICE_PRINCIPAL.appRoles }]);
+        assert.deepStrictEqual(trustMapLines(map), [
+            'managed identity "id-api" [client id c-mi]',
+            "  obtained by: nobody (no federated credential)",
+            "  may: Microsoft Graph User.Read.All (application permission, admin-consented)",
+        ]);
+        assert.match(trustMapMermaid(map), /n1 -->\|"User\.Read\.All \(application permission\)"\| n2\n?/);
+        assert.match(trustMapMermaid(map), /n2\("Microsoft Graph"\)/);
+    });
+
+    it("without the lookup, shows the ids rather than guess; an unknown principal becomes an existing one", () => {
+        const stranger = record(TYPES.appRoleAssignment, "other", { appRoleId: USER_READ_ALL, principalObjectId: "p-x", resourceObjectId: GRAPH_SP });
+        const map = buildTrustMap([mi, consent, stranger]);
+        assert.deepStrictEqual(map.identities[0].apiPermissions?.map((p) => `${p.api} ${p.permission}`), [`${GRAPH_SP} ${USER_READ_ALL}`]);
+        assert.deepStrictEqual(
+            map.identities.filter((i) => i.kind === "existing-principal").map((i) => [i.name, i.apiPermissions?.length]),
+            [["existing principal p-x", 1]],
+        );
+    });
+
+    it("a created group: its members and owners obtain it, and its members administer the clusters that list it", () => {
+        const group = record(TYPES.group, "cluster-admin-group", { displayName: "aks-admins", members: ["m-1"], owners: ["o-1"] }, { objectId: "g-1" }, "g-1");
+        const cluster = record(TYPES.managedCluster, "cluster-cluster", { resourceName: "aks-geo", aadProfile: { adminGroupObjectIDs: ["g-0", "g-1"] } }, { name: "aks-geo" }, "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks-geo");
+        const lines = trustMapLines(buildTrustMap([group, cluster]));
+        assert.deepStrictEqual(lines, [
+            'group "aks-admins"',
+            "  obtained by: member m-1",
+            "  obtained by: owner o-1, who may add members",
+            '  may (its members): cluster admin of cluster "aks-geo" (aadProfile.adminGroupObjectIDs)',
+            "existing group g-0",
+            "  obtained by: outside this program",
+            '  may (its members): cluster admin of cluster "aks-geo" (aadProfile.adminGroupObjectIDs)',
+        ]);
     });
 });
