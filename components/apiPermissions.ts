@@ -24,9 +24,12 @@ export const MICROSOFT_GRAPH_CLIENT_ID = KNOWN_APIS["Microsoft Graph"];
 
 /** One API's application permissions, as config and the component take them. */
 export interface ApiPermissionRequest {
-    /** "Microsoft Graph", or the client (application) id of the API's service principal. */
+    /** Required. "Microsoft Graph", or the client (application) id (a GUID) of an API whose service principal exists in the tenant. List each API once. */
     api: string;
-    /** App role values as the API publishes them, e.g. "User.Read.All". */
+    /**
+     * Required. At least one app role value as the API publishes it for applications,
+     * e.g. "User.Read.All", each once; matched exactly. Graph's TENANT_TAKEOVER_PERMISSIONS are refused.
+     */
     permissions: string[];
 }
 

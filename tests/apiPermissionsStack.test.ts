@@ -192,7 +192,7 @@ describe("plan: API permissions and the admin group", function () {
         }
         assert.match(text, /\+ azuread:index\/appRoleAssignment:AppRoleAssignment {2}api-api-graph-user-read-all {2}\[appRoleId=df021288-bdef-4463-88db-98f22de89214 principal=[0-9a-f-]{36} resource=[0-9a-f-]{36}\]/);
         assert.match(text, /\+ azuread:index\/group:Group {2}cluster-admin-group {2}\[securityEnabled=on mailEnabled=off assignableToRole=off members=1 owners=1\]/);
-        assert.match(text, / {2}group "aks-geofencing-admins"\n {4}obtained by: member 3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c\n {4}obtained by: owner [0-9a-f-]{36}, who may add members\n {4}may \(its members\): cluster admin of cluster "aks-geofencing-dev" \(aadProfile\.adminGroupObjectIDs\)/);
+        assert.match(text, / {2}group "aks-geofencing-admins"\n {4}obtained by: member 3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c\n {4}obtained by: owner [0-9a-f-]{36} \(the principal running pulumi up\), who may add members\n {4}may \(its members\): cluster admin of cluster "aks-geofencing-dev" \(aadProfile\.adminGroupObjectIDs\)/);
         const mi = plan.trustMap.identities.find((i) => i.kind === "managed-identity")!;
         assert.deepStrictEqual(mi.apiPermissions, [
             { api: "Microsoft Graph", permission: "User.Read.All", appRoleId: USER_READ_ALL, resourceObjectId: FAKE_GRAPH_SERVICE_PRINCIPAL.objectId, assignment: "api-api-graph-user-read-all" },

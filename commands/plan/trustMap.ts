@@ -244,7 +244,7 @@ export function buildTrustMap(resources: ResourceRecord[], deployerObjectId?: st
         });
     }
     addApiPermissions(resources, lookups, byPrincipal, add, deployerObjectId);
-    addClusterAdminGroups(resources, byPrincipal, add);
+    addClusterAdminGroups(resources, byPrincipal, add, deployerObjectId);
     addPodCreators(identities, resources);
     return { identities };
 }
@@ -300,7 +300,12 @@ function addApiPermissions(
 }
 
 /** Groups the program creates, and the groups each cluster makes its admins (AKS-managed Entra ID's adminGroupObjectIDs). */
-function addClusterAdminGroups(resources: ResourceRecord[], byPrincipal: Map<string, TrustedIdentity>, add: (identity: TrustedIdentity) => void): void {
+function addClusterAdminGroups(
+    resources: ResourceRecord[],
+    byPrincipal: Map<string, TrustedIdentity>,
+    add: (identity: TrustedIdentity) => void,
+    deployerObjectId: string | undefined,
+): void {
     for (const group of resources.filter((r) => r.type === TYPES.group)) {
         const members: string[] = group.inputs.members ?? [];
         const owners: string[] = group.inputs.owners ?? [];
@@ -311,7 +316,12 @@ function addClusterAdminGroups(resources: ResourceRecord[], byPrincipal: Map<str
             principalId: group.state.objectId ?? group.id,
             obtainedBy: [
                 ...members.map((m): Obtainer => ({ kind: "external", label: `member ${m}` })),
-                ...owners.map((o): Obtainer => ({ kind: "external", label: `owner ${o}, who may add members` })),
+                ...owners.map(
+                    (o): Obtainer => ({
+                        kind: "external",
+                        label: `owner ${o}${deployerObjectId !== undefined && eq(o, deployerObjectId) ? " (the principal running pulumi up)" : ""}, who may add members`,
+                    }),
+                ),
             ],
             grants: [],
         });
