@@ -112,21 +112,17 @@ describe("WorkloadIdentityServiceAccount: apiPermissions arguments", function ()
     ];
     for (const [title, apiPermissions, message] of cases) {
         it(`rejects ${title} before creating the identity`, async () => {
-            let created = 0;
-            await assert.rejects(
-                runUnderMocks(() => {
-                    try {
-                        build(apiPermissions)();
-                    } finally {
-                        created = 1;
-                    }
-                }).then((run) => run),
-                (e: Error) => {
-                    assert.strictEqual(e.message, message);
-                    return true;
-                },
-            );
-            assert.strictEqual(created, 1);
+            const run = await runUnderMocks(() => {
+                try {
+                    build(apiPermissions)();
+                    return undefined;
+                } catch (e) {
+                    return (e as Error).message;
+                }
+            });
+            assert.strictEqual(run.value, message);
+            assert.deepStrictEqual(ofType(run.resources, TYPES.userAssignedIdentity), []);
+            assert.deepStrictEqual(ofType(run.resources, TYPES.appRoleAssignment), []);
         });
     }
 
