@@ -322,6 +322,8 @@ export class WorkloadIdentityServiceAccount extends pulumi.ComponentResource {
         // Admin consent to each application permission: an app role assignment from the
         // identity's service principal (the managed identity's principalId, or the app's
         // service principal objectId) to the API's, whose app roles name the role ids.
+        // While a new principal replicates, the provider retries on 404 and "Not a valid
+        // reference update" (terraform-provider-azuread, app_role_assignment_resource.go).
         const consents = apiPermissions.map(({ api, permissions }) => {
             const apiName = apiDisplayName(api);
             const resource = azuread.getServicePrincipalOutput({ clientId: apiClientId(api)! }, { parent: this });
