@@ -31,6 +31,7 @@ const TYPES = [
     "AksDeployerArgs",
     "AksMaintenanceWindowArgs",
     "AksNodePoolArgs",
+    "ApiPermissionRequest",
     "AutoUpgradeChannel",
     "BuiltInRoleName",
     "ClusterTier",
