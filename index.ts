@@ -24,3 +24,4 @@ export const subscriptionId = outputs.subscriptionId;
 export const workloads = outputs.workloads;
 /** Non-interactive kubelogin kubeconfig; a secret, never printed by `pulumi stack output`. */
 export const kubeconfig = outputs.kubeconfig;
+export const clusterAdminGroupObjectId = outputs.clusterAdminGroupObjectId;

@@ -39,6 +39,7 @@ export type { GitHubSecretName, GitHubVariableName } from "./githubConstants";
 export { WorkloadIdentityServiceAccount } from "./workloadIdentityServiceAccount";
 export type { WorkloadFederation, WorkloadIdentityServiceAccountArgs, WorkloadRoleAssignment } from "./workloadIdentityServiceAccount";
 export type { PodTemplateSnippet, WorkloadIdentityType } from "./workloadIdentityNaming";
+export type { ApiPermissionRequest } from "./apiPermissions";
 
 export { assignRole, BUILT_IN_ROLES } from "./roles";
 export type { BuiltInRoleName, PrincipalType, RoleAssignmentSpec } from "./roles";

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as azuread from "@pulumi/azuread";
 import * as k8s from "@pulumi/kubernetes";
+import { apiDisplayName, apiClientId, apiPermissionKey, apiRule, ApiPermissionRequest, permissionNameRule, resolveAppRoleId, tenantTakeoverRule } from "./apiPermissions";
 import { ArgumentProblems, invalidArgumentsMessage } from "./argumentProblems";
 import { MAX_FEDERATED_CREDENTIALS, TOKEN_EXCHANGE_AUDIENCE } from "./microsoftConstants";
 import { assignRole, grantableRoleRule, resolveRoleId } from "./roles";
@@ -113,6 +114,19 @@ export interface WorkloadIdentityServiceAccountArgs {
     additionalFederations?: WorkloadFederation[];
     /** Optional. Azure roles for the workload, assigned to its identity with principalType "ServicePrincipal". Defaults to none. */
     roleAssignments?: WorkloadRoleAssignment[];
+    /**
+     * Optional. Application permissions of APIs (e.g. `{ api: "Microsoft Graph",
+     * permissions: ["User.Read.All"] }`), each granted with admin consent: an
+     * app role assignment from the identity's service principal to the API's.
+     * The API's service principal is looked up by client id, and each app role
+     * id by its value among the API's published app roles; an unknown value
+     * fails with the close matches. Microsoft Graph permissions that would let
+     * the workload take over the tenant (TENANT_TAKEOVER_PERMISSIONS) are
+     * refused. The principal running `pulumi up` needs Microsoft Graph
+     * AppRoleAssignment.ReadWrite.All and Application.Read.All, or the
+     * Privileged Role Administrator role (docs/api-permissions.md). Defaults to none.
+     */
+    apiPermissions?: ApiPermissionRequest[];
     /** Optional; identityType "application" only. Object ids of the owners of the app registration and its service principal. Defaults to none. */
     applicationOwners?: pulumi.Input<string>[];
     /**
@@ -208,6 +222,7 @@ export class WorkloadIdentityServiceAccount extends pulumi.ComponentResource {
         }
         labelsProblems(labels).forEach((p) => problems.add(p));
         const roleKeys = this.roleKeys(roleAssignments, problems);
+        const apiPermissions = this.apiPermissionRequests(args.apiPermissions ?? [], problems);
         problems.throwIfAny(this);
 
         // The Azure identity and its federated credentials.
@@ -290,6 +305,34 @@ export class WorkloadIdentityServiceAccount extends pulumi.ComponentResource {
             ),
         );
 
+        // Admin consent to each application permission: an app role assignment from the
+        // identity's service principal (the managed identity's principalId, or the app's
+        // service principal objectId) to the API's, whose app roles name the role ids.
+        // While a new principal replicates, the provider retries on 404 and "Not a valid
+        // reference update" (terraform-provider-azuread, app_role_assignment_resource.go).
+        const consents = apiPermissions.map(({ api, permissions }) => {
+            const apiName = apiDisplayName(api);
+            const resource = azuread.getServicePrincipalOutput({ clientId: apiClientId(api)! }, { parent: this });
+            return permissions.map(
+                (permission) =>
+                    new azuread.AppRoleAssignment(
+                        `${name}-api-${apiPermissionKey(api, permission)}`,
+                        {
+                            appRoleId: resource.appRoles.apply((roles) => {
+                                const resolved = resolveAppRoleId(apiName, permission, roles);
+                                if ("error" in resolved) {
+                                    throw new pulumi.ResourceError(invalidArgumentsMessage("WorkloadIdentityServiceAccount", name, [`apiPermissions: ${resolved.error}`]), this);
+                                }
+                                return resolved.id;
+                            }),
+                            principalObjectId: this.principalId,
+                            resourceObjectId: resource.objectId,
+                        },
+                        { parent: this },
+                    ),
+            );
+        });
+
         // The Kubernetes objects, all through the caller's provider.
         const provider = args.kubernetesProvider;
         const objectLabels = workloadLabels(labels);
@@ -314,7 +357,7 @@ export class WorkloadIdentityServiceAccount extends pulumi.ComponentResource {
                     annotations: workloadIdentityAnnotations<pulumi.Input<string>>(this.clientId, args.tenantId, args.tokenExpirationSeconds),
                 },
             },
-            { parent: this, provider, dependsOn: [...credentials, ...roles] },
+            { parent: this, provider, dependsOn: [...credentials, ...roles, ...consents.flat()] },
         );
 
         this.namespace = serviceAccount.metadata.namespace;
@@ -396,6 +439,32 @@ export class WorkloadIdentityServiceAccount extends pulumi.ComponentResource {
             }
         });
         return out;
+    }
+
+    /** Validated API permission requests: known APIs, no tenant-takeover permission, nothing listed twice. */
+    private apiPermissionRequests(requests: ApiPermissionRequest[], problems: ArgumentProblems): ApiPermissionRequest[] {
+        const clientIds: string[] = [];
+        requests.forEach((r, i) => {
+            const key = `apiPermissions[${i}]`;
+            if (!problems.check(`${key}.api`, r.api, apiRule)) {
+                return;
+            }
+            const clientId = apiClientId(r.api)!;
+            if (clientIds.includes(clientId)) {
+                problems.fail(`${key}.api`, r.api, `names the same API as apiPermissions[${clientIds.indexOf(clientId)}]; list each API once`);
+            }
+            clientIds.push(clientId);
+            if (r.permissions.length === 0) {
+                problems.fail(`${key}.permissions`, r.permissions, "must list at least one application permission");
+            }
+            r.permissions.forEach((p, j) => {
+                const rule = permissionNameRule(p) ?? tenantTakeoverRule(r.api, p) ?? (r.permissions.indexOf(p) !== j ? "is listed twice" : undefined);
+                if (rule) {
+                    problems.fail(`${key}.permissions[${j}]`, p, rule);
+                }
+            });
+        });
+        return requests;
     }
 
     /** Validated roles, each with the key of its Pulumi name. */

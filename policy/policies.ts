@@ -13,6 +13,7 @@ import {
     StackValidationPolicy,
     validateResourceOfType,
 } from "@pulumi/policy";
+import { tenantTakeoverPermissionOf, TENANT_TAKEOVER_PERMISSIONS } from "../components/apiPermissions";
 import { GITHUB_OIDC_ISSUER } from "../components/githubConstants";
 import { TOKEN_EXCHANGE_AUDIENCE } from "../components/microsoftConstants";
 import { BUILT_IN_ROLES, PRIVILEGED_ROLE_IDS, roleNameOf } from "../components/roles";
@@ -452,6 +453,25 @@ const noPrivilegedRoles: ResourceValidationPolicy = {
     }),
 };
 
+// ---------------------------------------------------------------- API permissions
+
+const noTenantTakeoverApiPermissions: ResourceValidationPolicy = {
+    name: "no-tenant-takeover-api-permissions",
+    description:
+        "No app role assignment grants a Microsoft Graph application permission that would let its holder take over the tenant: " +
+        `${Object.keys(TENANT_TAKEOVER_PERMISSIONS).join(", ")}. Each lets a workload make itself, or any principal, a Global Administrator, directly or by granting itself a permission that can.`,
+    enforcementLevel: "mandatory",
+    validateResource: validateResourceOfType(azuread.AppRoleAssignment, (assignment, _args, report) => {
+        // Graph's app role ids are the same in every tenant, so the id names the permission.
+        const permission = tenantTakeoverPermissionOf(assignment.appRoleId);
+        if (permission) {
+            report(
+                `appRoleId is ${show(assignment.appRoleId)}, Microsoft Graph ${permission}: refused, a workload holding it could take over the tenant: ${TENANT_TAKEOVER_PERMISSIONS[permission].why}`,
+            );
+        }
+    }),
+};
+
 // ---------------------------------------------------------------- GitHub
 
 /** Every property that carries a GitHub secret's value (github provider 6.x; plaintextValue and encryptedValue are deprecated aliases). */
@@ -532,6 +552,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     deployerPrincipalType,
     acrRolesAtRegistryScope,
     noPrivilegedRoles,
+    noTenantTakeoverApiPermissions,
     githubSecretsFromOutputs,
     githubEnvironmentDeploymentRefsInProd,
     ...pipelinePolicies,

@@ -12,6 +12,7 @@ import {
     upgradeChannelProblem,
 } from "../components/aksCluster";
 import { REGISTRY_SKUS, RegistrySku } from "../components/containerRegistry";
+import { apiClientId, ApiPermissionRequest, apiRule, permissionNameRule, tenantTakeoverRule } from "../components/apiPermissions";
 import { KUBELOGIN_MODES, KubeloginMode } from "../components/kubeconfig";
 import { MAX_FEDERATED_CREDENTIALS } from "../components/microsoftConstants";
 import { grantableRoleRule } from "../components/roles";
@@ -80,12 +81,25 @@ export interface NodePoolConfig {
     availabilityZones: string[];
 }
 
+/** An Entra security group the stack creates; its members administer the cluster. */
+export interface AdminGroupConfig {
+    displayName: string;
+    /** Object ids of the members (users, groups or service principals). */
+    members: string[];
+    /** Object ids of the owners; unset, the principal running `pulumi up` owns the group. */
+    owners?: string[];
+    /** Whether Entra directory roles may be assigned to the group (false unless asked). */
+    assignableToRole: boolean;
+}
+
 export interface ClusterConfig {
     tier: ClusterTier;
     kubernetesVersion?: string;
     nodePool: NodePoolConfig;
     authorizedIpRanges: string[];
     adminGroupObjectIds: string[];
+    /** A group to create whose object id joins adminGroupObjectIds. */
+    adminGroup?: AdminGroupConfig;
     autoUpgradeChannel: AutoUpgradeChannel;
     nodeOsUpgradeChannel: NodeOsUpgradeChannel;
     networkPolicy: NetworkPolicy;
@@ -129,6 +143,8 @@ export interface WorkloadConfig {
     createNamespace: boolean;
     tokenExpirationSeconds?: number;
     roles: WorkloadRoleConfig[];
+    /** Application permissions of APIs, granted with admin consent. */
+    apiPermissions: ApiPermissionRequest[];
 }
 
 export interface StackConfig {
@@ -519,6 +535,7 @@ const CLUSTER_KEYS = [
     "nodePool",
     "authorizedIpRanges",
     "adminGroupObjectIds",
+    "adminGroup",
     "autoUpgradeChannel",
     "nodeOsUpgradeChannel",
     "networkPolicy",
@@ -568,6 +585,7 @@ function readCluster(r: Reader, value: unknown, environment: string): ClusterCon
         },
         authorizedIpRanges: r.stringList(`${key}.authorizedIpRanges`, c.authorizedIpRanges, ipv4CidrRule),
         adminGroupObjectIds: r.stringList(`${key}.adminGroupObjectIds`, c.adminGroupObjectIds, guidRule),
+        adminGroup: readAdminGroup(r, `${key}.adminGroup`, c.adminGroup),
         autoUpgradeChannel,
         nodeOsUpgradeChannel,
         networkPolicy: r.oneOf(`${key}.networkPolicy`, c.networkPolicy, NETWORK_POLICIES, "cilium"),
@@ -578,6 +596,72 @@ function readCluster(r: Reader, value: unknown, environment: string): ClusterCon
         deployerPrincipalType:
             c.deployerPrincipalType === undefined ? undefined : r.oneOf(`${key}.deployerPrincipalType`, c.deployerPrincipalType, DEPLOYER_PRINCIPAL_TYPES, "User"),
     };
+}
+
+/**
+ * Entra group display names: 1 to 256 characters. Source:
+ * learn.microsoft.com/graph/api/resources/group ("displayName ... Maximum length is 256 characters").
+ */
+const MAX_GROUP_DISPLAY_NAME = 256;
+
+function readAdminGroup(r: Reader, key: string, value: unknown): AdminGroupConfig | undefined {
+    const g = r.object(key, value, ["displayName", "members", "owners", "assignableToRole"], false);
+    if (!g) {
+        return undefined;
+    }
+    const displayName = r.requiredString(`${key}.displayName`, g.displayName, (v) =>
+        v.trim() !== v || v.length > MAX_GROUP_DISPLAY_NAME ? `must be 1 to ${MAX_GROUP_DISPLAY_NAME} characters without leading or trailing spaces` : undefined,
+    );
+    const objectIds = (k: string, v: unknown): string[] => {
+        const ids = r.stringList(k, v, (id) => (guidRule(id) ? "must be an Entra object id (a GUID)" : undefined));
+        ids.forEach((id, i) => {
+            if (ids.findIndex((other) => other.toLowerCase() === id.toLowerCase()) !== i) {
+                r.fail(`${k}[${i}]`, id, "is listed twice");
+            }
+        });
+        return ids;
+    };
+    const members = objectIds(`${key}.members`, g.members);
+    const owners = g.owners === undefined ? undefined : objectIds(`${key}.owners`, g.owners);
+    if (Array.isArray(g.owners) && g.owners.length === 0) {
+        r.fail(`${key}.owners`, g.owners, "must list at least one owner, or be left out to make the principal running pulumi up the owner");
+    }
+    const assignableToRole = r.boolean(`${key}.assignableToRole`, g.assignableToRole, false);
+    return displayName ? { displayName, members, owners, assignableToRole } : undefined;
+}
+
+function readApiPermissions(r: Reader, key: string, value: unknown): ApiPermissionRequest[] {
+    const out: ApiPermissionRequest[] = [];
+    const clientIds: string[] = [];
+    r.list(key, value).forEach((item, i) => {
+        const k = `${key}[${i}]`;
+        const p = r.object(k, item, ["api", "permissions"], true);
+        if (!p) {
+            return;
+        }
+        const api = r.requiredString(`${k}.api`, p.api, apiRule);
+        if (api !== undefined) {
+            const clientId = apiClientId(api)!;
+            if (clientIds.includes(clientId)) {
+                r.fail(`${k}.api`, api, `names the same API as ${key}[${clientIds.indexOf(clientId)}]; list each API once`);
+                return;
+            }
+            clientIds.push(clientId);
+        }
+        const permissions = r.stringList(`${k}.permissions`, p.permissions, (v) => permissionNameRule(v) ?? (api ? tenantTakeoverRule(api, v) : undefined));
+        if (p.permissions === undefined || (Array.isArray(p.permissions) && p.permissions.length === 0)) {
+            r.fail(`${k}.permissions`, p.permissions ?? [], 'must list at least one application permission, such as "User.Read.All"');
+        }
+        permissions.forEach((perm, j) => {
+            if (permissions.indexOf(perm) !== j) {
+                r.fail(`${k}.permissions`, permissions, `lists "${perm}" twice`);
+            }
+        });
+        if (api !== undefined && permissions.length > 0) {
+            out.push({ api, permissions });
+        }
+    });
+    return out;
 }
 
 function readMaintenanceWindow(r: Reader, key: string, value: unknown): AksMaintenanceWindowArgs | undefined {
@@ -613,7 +697,7 @@ function readRegistry(r: Reader, value: unknown): RegistryConfig | undefined {
     return namePrefix ? { namePrefix, sku, retentionDays, zoneRedundancy, abacRepositoryPermissions: mode === "abac" } : undefined;
 }
 
-const WORKLOAD_KEYS = ["name", "namespace", "serviceAccount", "identityType", "createNamespace", "tokenExpirationSeconds", "roles"] as const;
+const WORKLOAD_KEYS = ["name", "namespace", "serviceAccount", "identityType", "createNamespace", "tokenExpirationSeconds", "roles", "apiPermissions"] as const;
 
 function readWorkloads(r: Reader, value: unknown): WorkloadConfig[] {
     const key = `${PREFIX}workloads`;
@@ -649,6 +733,7 @@ function readWorkloads(r: Reader, value: unknown): WorkloadConfig[] {
         });
         const identityType = r.oneOf(`${k}.identityType`, w.identityType, WORKLOAD_IDENTITY_TYPES, "managedIdentity");
         const createNamespace = r.boolean(`${k}.createNamespace`, w.createNamespace, true);
+        const apiPermissions = readApiPermissions(r, `${k}.apiPermissions`, w.apiPermissions);
         if (!name || !namespace || !serviceAccount) {
             return;
         }
@@ -667,7 +752,7 @@ function readWorkloads(r: Reader, value: unknown): WorkloadConfig[] {
         }
         seenNames.set(name, i);
         seenAccounts.set(account, i);
-        out.push({ name, namespace, serviceAccount, identityType, createNamespace, tokenExpirationSeconds, roles });
+        out.push({ name, namespace, serviceAccount, identityType, createNamespace, tokenExpirationSeconds, roles, apiPermissions });
     });
     return out;
 }

@@ -63,6 +63,23 @@ export function createStack(config: StackConfig, env: StackEnvironment) {
         tags,
     });
 
+    // The group whose members administer the cluster, when config asks the stack to create it:
+    // a security group, no mail, not assignable to directory roles unless asked.
+    const adminGroupConfig = config.cluster.adminGroup;
+    const adminGroup = adminGroupConfig
+        ? new azuread.Group("cluster-admin-group", {
+              displayName: adminGroupConfig.displayName,
+              securityEnabled: true,
+              mailEnabled: false,
+              assignableToRole: adminGroupConfig.assignableToRole,
+              // Fails instead of creating a second group with a name already taken.
+              preventDuplicateNames: true,
+              members: adminGroupConfig.members,
+              // Under Microsoft Graph's Group.Create, the principal running pulumi up manages only groups it owns.
+              owners: adminGroupConfig.owners ?? [graphClient.objectId],
+          })
+        : undefined;
+
     const cluster = new AksCluster("cluster", {
         resourceGroupName,
         location: config.location,
@@ -71,7 +88,7 @@ export function createStack(config: StackConfig, env: StackEnvironment) {
         kubernetesVersion: config.cluster.kubernetesVersion,
         nodePool: config.cluster.nodePool,
         authorizedIpRanges: config.cluster.authorizedIpRanges,
-        adminGroupObjectIds: config.cluster.adminGroupObjectIds,
+        adminGroupObjectIds: adminGroup ? [...config.cluster.adminGroupObjectIds, adminGroup.objectId] : config.cluster.adminGroupObjectIds,
         autoUpgradeChannel: config.cluster.autoUpgradeChannel,
         nodeOsUpgradeChannel: config.cluster.nodeOsUpgradeChannel,
         networkPolicy: config.cluster.networkPolicy,
@@ -171,6 +188,7 @@ export function createStack(config: StackConfig, env: StackEnvironment) {
             tenantId: client.tenantId,
             tokenExpirationSeconds: w.tokenExpirationSeconds,
             roleAssignments: w.roles.map(workloadRole),
+            apiPermissions: w.apiPermissions,
             // A managed identity lives in the resource group and carries tags; an app registration has owners.
             ...(managed ? { resourceGroupName, location: config.location, tags } : { applicationOwners: [graphClient.objectId] }),
         });
@@ -201,6 +219,7 @@ export function createStack(config: StackConfig, env: StackEnvironment) {
         subscriptionId: client.subscriptionId,
         workloads,
         kubeconfig: cluster.kubeconfig,
+        clusterAdminGroupObjectId: adminGroup ? adminGroup.objectId : null,
     };
 }
 

@@ -5,8 +5,8 @@ import { parse } from "yaml";
 import { BootstrapConfig, parseBootstrapConfig, RawBootstrapConfig } from "../bootstrap/config";
 import { createBootstrap, PLAN_ROLES, STACK_ASSIGNABLE_ROLE_IDS } from "../bootstrap/program";
 import { main } from "../commands/plan/main";
-import { FAKE_GRAPH } from "../commands/plan/fakes";
-import { appRoleIdByValue } from "../components/graphAppRoles";
+import { FAKE_GRAPH_SERVICE_PRINCIPAL as FAKE_GRAPH } from "../commands/plan/fakes";
+import { graphAppRoleId } from "../components/graphAppRoles";
 import { PipelineIdentity } from "../components/pipelineIdentity";
 import { INFRA_APPLY_SECRET_NAMES, INFRA_APPLY_VARIABLE_NAMES, INFRA_PLAN_SECRET_NAMES } from "../components/pipelineNames";
 import { constrainRolesCondition } from "../components/rbacCondition";
@@ -356,7 +356,8 @@ describe("bootstrap: the offline plan", () => {
             'may: Contributor on resource group "rg-platform-dev"',
             "may: Role Based Access Control Administrator (conditioned: may assign and remove only 13 listed roles, none of them privileged)",
             'may: Key Vault Secrets User on secret "github-app-key-prod" of key vault "kv-contoso-test"',
-            `may: application permission ${appRoleIdByValue(FAKE_GRAPH.appRoles.map((r) => ({ ...r, allowedMemberTypes: [...r.allowedMemberTypes] })), "Application.ReadWrite.OwnedBy")}`,
+            `${graphAppRoleId(FAKE_GRAPH.appRoles, "Application.ReadWrite.OwnedBy")}`,
+            "Application.ReadWrite.OwnedBy",
             "ADVISORY pipeline-pulumi-cloud-tokens",
         ]) {
             assert.ok(out.includes(expected), `plan output lacks ${expected}`);

@@ -101,7 +101,7 @@ describe("config: defaults", () => {
         const c = parseStackConfig(minimal({ workloads: [{ name: "billing" }] }));
         assert.deepStrictEqual(
             { ...c.workloads[0] },
-            { name: "billing", namespace: "billing", serviceAccount: "billing", identityType: "managedIdentity", createNamespace: true, tokenExpirationSeconds: undefined, roles: [] },
+            { name: "billing", namespace: "billing", serviceAccount: "billing", identityType: "managedIdentity", createNamespace: true, tokenExpirationSeconds: undefined, roles: [], apiPermissions: [] },
         );
     });
 });
@@ -260,4 +260,93 @@ describe("config: property tests", () => {
             }),
         );
     });
+});
+
+describe("config: workload API permissions", () => {
+    const graph = (permissions: unknown) => ({ workloads: [{ name: "api", apiPermissions: [{ api: "Microsoft Graph", permissions }] }] });
+
+    it("reads them per workload, for both identity types", () => {
+        const c = parseStackConfig(
+            minimal({
+                workloads: [
+                    { name: "api", apiPermissions: [{ api: "Microsoft Graph", permissions: ["User.Read.All", "Group.Read.All"] }] },
+                    { name: "worker", identityType: "application", apiPermissions: [{ api: "6f0851df-7654-4f88-a94e-bb9e539917dc", permissions: ["Reports.Read"] }] },
+                ],
+            }),
+        );
+        assert.deepStrictEqual(c.workloads[0].apiPermissions, [{ api: "Microsoft Graph", permissions: ["User.Read.All", "Group.Read.All"] }]);
+        assert.deepStrictEqual(c.workloads[1].apiPermissions, [{ api: "6f0851df-7654-4f88-a94e-bb9e539917dc", permissions: ["Reports.Read"] }]);
+    });
+
+    const cases: [string, Partial<RawConfig>, string][] = [
+        [
+            "RoleManagement.ReadWrite.Directory",
+            graph(["User.Read.All", "RoleManagement.ReadWrite.Directory"]),
+            'credless-aks:workloads[0].apiPermissions[0].permissions[1] is "RoleManagement.ReadWrite.Directory": is refused: a workload holding Microsoft Graph RoleManagement.ReadWrite.Directory could take over the tenant: it manages directory role membership, so the workload could make any principal, itself included, a Global Administrator',
+        ],
+        [
+            "AppRoleAssignment.ReadWrite.All",
+            graph(["AppRoleAssignment.ReadWrite.All"]),
+            'credless-aks:workloads[0].apiPermissions[0].permissions[0] is "AppRoleAssignment.ReadWrite.All": is refused: a workload holding Microsoft Graph AppRoleAssignment.ReadWrite.All could take over the tenant: it grants application permissions to any API, Microsoft Graph included, so the workload could grant itself RoleManagement.ReadWrite.Directory and then any directory role',
+        ],
+        [
+            "Application.ReadWrite.All",
+            graph(["Application.ReadWrite.All"]),
+            'credless-aks:workloads[0].apiPermissions[0].permissions[0] is "Application.ReadWrite.All": is refused: a workload holding Microsoft Graph Application.ReadWrite.All could take over the tenant: it adds credentials to any application and service principal, so the workload could sign in as a more privileged one',
+        ],
+        [
+            "Directory.ReadWrite.All, named by Graph's client id and in other letter case",
+            { workloads: [{ name: "api", apiPermissions: [{ api: "00000003-0000-0000-c000-000000000000", permissions: ["directory.readwrite.all"] }] }] },
+            'credless-aks:workloads[0].apiPermissions[0].permissions[0] is "directory.readwrite.all": is refused: a workload holding Microsoft Graph Directory.ReadWrite.All could take over the tenant: it writes any directory data, service principals and group memberships included, so the workload could take over a more privileged principal',
+        ],
+        ["an unknown API name", { workloads: [{ name: "api", apiPermissions: [{ api: "Graph", permissions: ["User.Read.All"] }] }] }, 'credless-aks:workloads[0].apiPermissions[0].api is "Graph": must be "Microsoft Graph" or the client (application) id of the API, a GUID'],
+        ["a missing API", { workloads: [{ name: "api", apiPermissions: [{ permissions: ["User.Read.All"] }] }] }, "credless-aks:workloads[0].apiPermissions[0].api is missing: it is required"],
+        ["no permissions", graph([]), 'credless-aks:workloads[0].apiPermissions[0].permissions is []: must list at least one application permission, such as "User.Read.All"'],
+        ["permissions left out", { workloads: [{ name: "api", apiPermissions: [{ api: "Microsoft Graph" }] }] }, 'credless-aks:workloads[0].apiPermissions[0].permissions is []: must list at least one application permission, such as "User.Read.All"'],
+        ["a permission with a space", graph(["User Read"]), `credless-aks:workloads[0].apiPermissions[0].permissions[0] is "User Read": must be an application permission's value as the API publishes it, such as "User.Read.All": letters, digits, '.', '-' or '_'`],
+        ["a permission listed twice", graph(["User.Read.All", "User.Read.All"]), 'credless-aks:workloads[0].apiPermissions[0].permissions is ["User.Read.All","User.Read.All"]: lists "User.Read.All" twice'],
+        [
+            "the same API twice",
+            { workloads: [{ name: "api", apiPermissions: [{ api: "Microsoft Graph", permissions: ["User.Read.All"] }, { api: "00000003-0000-0000-c000-000000000000", permissions: ["Group.Read.All"] }] }] },
+            'credless-aks:workloads[0].apiPermissions[1].api is "00000003-0000-0000-c000-000000000000": names the same API as credless-aks:workloads[0].apiPermissions[0]; list each API once',
+        ],
+        ["an unknown key", { workloads: [{ name: "api", apiPermissions: [{ api: "Microsoft Graph", permissions: ["User.Read.All"], type: "Role" }] }] }, "credless-aks:workloads[0].apiPermissions[0].type is not a known key: expected one of api, permissions"],
+        ["not a list", { workloads: [{ name: "api", apiPermissions: { api: "Microsoft Graph" } }] }, 'credless-aks:workloads[0].apiPermissions is {"api":"Microsoft Graph"}: must be a list'],
+    ];
+    for (const [title, overrides, message] of cases) {
+        it(`rejects ${title}`, () => {
+            assert.deepStrictEqual(problems(minimal(overrides)), [message]);
+        });
+    }
+});
+
+describe("config: cluster.adminGroup", () => {
+    const member = "5b0b0f0e-4c5a-4f7e-9c61-0d2a6b8e1f33";
+    const owner = "0d3c1e2f-7a8b-4c9d-8e1f-2a3b4c5d6e7f";
+
+    it("reads a group with members and owners; not assignable to roles unless asked", () => {
+        const c = parseStackConfig(minimal({ cluster: { adminGroup: { displayName: "aks-geofencing-admins", members: [member], owners: [owner] } } }));
+        assert.deepStrictEqual(c.cluster.adminGroup, { displayName: "aks-geofencing-admins", members: [member], owners: [owner], assignableToRole: false });
+        const asked = parseStackConfig(minimal({ cluster: { adminGroup: { displayName: "aks-admins", assignableToRole: true } } }));
+        assert.deepStrictEqual(asked.cluster.adminGroup, { displayName: "aks-admins", members: [], owners: undefined, assignableToRole: true });
+        assert.strictEqual(parseStackConfig(minimal()).cluster.adminGroup, undefined);
+    });
+
+    const cases: [string, unknown, string][] = [
+        ["a missing display name", { members: [member] }, "credless-aks:cluster.adminGroup.displayName is missing: it is required"],
+        ["a display name with spaces around it", { displayName: " admins" }, 'credless-aks:cluster.adminGroup.displayName is " admins": must be 1 to 256 characters without leading or trailing spaces'],
+        ["a display name over 256 characters", { displayName: "a".repeat(257) }, `credless-aks:cluster.adminGroup.displayName is "${"a".repeat(257)}": must be 1 to 256 characters without leading or trailing spaces`],
+        ["a member that is not an object id", { displayName: "admins", members: ["alice@contoso.com"] }, 'credless-aks:cluster.adminGroup.members[0] is "alice@contoso.com": must be an Entra object id (a GUID)'],
+        ["an owner that is not an object id", { displayName: "admins", owners: ["bob"] }, 'credless-aks:cluster.adminGroup.owners[0] is "bob": must be an Entra object id (a GUID)'],
+        ["a member listed twice", { displayName: "admins", members: [member, member.toUpperCase()] }, `credless-aks:cluster.adminGroup.members[1] is "${member.toUpperCase()}": is listed twice`],
+        ["an empty owner list", { displayName: "admins", owners: [] }, "credless-aks:cluster.adminGroup.owners is []: must list at least one owner, or be left out to make the principal running pulumi up the owner"],
+        ["assignableToRole not a boolean", { displayName: "admins", assignableToRole: "yes" }, 'credless-aks:cluster.adminGroup.assignableToRole is "yes": must be true or false'],
+        ["an unknown key", { displayName: "admins", mailEnabled: true }, "credless-aks:cluster.adminGroup.mailEnabled is not a known key: expected one of displayName, members, owners, assignableToRole"],
+        ["not an object", "aks-admins", 'credless-aks:cluster.adminGroup is "aks-admins": must be an object'],
+    ];
+    for (const [title, adminGroup, message] of cases) {
+        it(`rejects ${title}`, () => {
+            assert.deepStrictEqual(problems(minimal({ cluster: { adminGroup } })), [message]);
+        });
+    }
 });

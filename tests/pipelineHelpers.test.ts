@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { keyVaultNameRule, keyVaultSecretNameRule } from "../components/gitHubAppKeyVault";
-import { AppRoleRecord, appRoleIdByValue } from "../components/graphAppRoles";
+import { graphAppRoleId } from "../components/graphAppRoles";
 import { pipelineRoleRule } from "../components/pipelineIdentity";
 import { constrainedRoles, constrainRolesCondition, rbacAdministratorConditionRule } from "../components/rbacCondition";
 import { BUILT_IN_ROLES } from "../components/roles";
@@ -50,21 +50,18 @@ describe("pipelineRoleRule", () => {
     }
 });
 
-describe("appRoleIdByValue", () => {
-    const roles: AppRoleRecord[] = [
+describe("graphAppRoleId", () => {
+    const roles = [
         { id: "a", value: "Application.Read.All", allowedMemberTypes: ["Application"], enabled: true },
         { id: "b", value: "Application.ReadWrite.OwnedBy", allowedMemberTypes: ["Application"], enabled: true },
         { id: "c", value: "User.Read", allowedMemberTypes: ["User"], enabled: true },
         { id: "d", value: "Old.Permission", allowedMemberTypes: ["Application"], enabled: false },
     ];
-    it("finds the id by value", () => assert.strictEqual(appRoleIdByValue(roles, "Application.ReadWrite.OwnedBy"), "b"));
-    it("names the missing value and similar ones", () =>
-        assert.throws(() => appRoleIdByValue(roles, "Application.ReadWrite.Owned"), {
-            message: `app role "Application.ReadWrite.Owned" is not an app role of Microsoft Graph's service principal (similar: Application.Read.All, Application.ReadWrite.OwnedBy)`,
-        }));
-    it("refuses a delegated-only or disabled role", () => {
-        assert.throws(() => appRoleIdByValue(roles, "User.Read"), { message: 'app role "User.Read" of Microsoft Graph is not an application permission: it cannot be granted to an application' });
-        assert.throws(() => appRoleIdByValue(roles, "Old.Permission"), { message: 'app role "Old.Permission" of Microsoft Graph is disabled: it cannot be granted to an application' });
+    it("finds the id by value", () => assert.strictEqual(graphAppRoleId(roles, "Application.ReadWrite.OwnedBy"), "b"));
+    it("throws apiPermissions' message for a missing, delegated-only or disabled permission", () => {
+        assert.throws(() => graphAppRoleId(roles, "Application.ReadWrite.Owned"), /^Error: Microsoft Graph publishes no application permission "Application.ReadWrite.Owned"; close matches: /);
+        assert.throws(() => graphAppRoleId(roles, "User.Read"), /Microsoft Graph publishes no application permission "User.Read"/);
+        assert.throws(() => graphAppRoleId(roles, "Old.Permission"), { message: `Microsoft Graph's application permission "Old.Permission" (d) is disabled and cannot be granted` });
     });
 });
 

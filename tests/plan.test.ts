@@ -156,7 +156,10 @@ describe("plan: both stacks", function () {
             assert.strictEqual(blocks.length, 1);
             assert.deepStrictEqual(mermaidProblems(blocks[0]), []);
             const edges = blocks[0].split("\n").filter((l) => / (-->|-\.->)\|/.test(l)).length;
-            const expected = plans[stack].trustMap.identities.reduce((n, i) => n + i.grants.length + i.obtainedBy.length, 0);
+            const expected = plans[stack].trustMap.identities.reduce(
+                (n, i) => n + i.grants.length + i.obtainedBy.length + (i.apiPermissions ?? []).length + (i.clusterAdminOf ?? []).length,
+                0,
+            );
             assert.strictEqual(edges, expected);
         });
 

@@ -128,6 +128,7 @@ describe("policy pack", () => {
                 "deployer-cluster-admin-principal-type:advisory",
                 "acr-roles-at-registry-scope:mandatory",
                 "no-privileged-role-assignments:mandatory",
+                "no-tenant-takeover-api-permissions:mandatory",
                 "github-secret-from-resource-output:mandatory",
                 "github-environment-deployment-refs-in-prod:advisory",
                 "pipeline-identity-role-limits:mandatory",

@@ -36,6 +36,7 @@ const TYPES = [
     "AksDeployerArgs",
     "AksMaintenanceWindowArgs",
     "AksNodePoolArgs",
+    "ApiPermissionRequest",
     "AutoUpgradeChannel",
     "BuiltInRoleName",
     "ClusterTier",

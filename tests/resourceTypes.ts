@@ -31,6 +31,8 @@ export const TYPES = {
     servicePrincipalPassword: "azuread:index/servicePrincipalPassword:ServicePrincipalPassword",
     servicePrincipalCertificate: "azuread:index/servicePrincipalCertificate:ServicePrincipalCertificate",
     servicePrincipalTokenSigningCertificate: "azuread:index/servicePrincipalTokenSigningCertificate:ServicePrincipalTokenSigningCertificate",
+    appRoleAssignment: "azuread:index/appRoleAssignment:AppRoleAssignment",
+    group: "azuread:index/group:Group",
     // Kubernetes
     namespace: "kubernetes:core/v1:Namespace",
     serviceAccount: "kubernetes:core/v1:ServiceAccount",

@@ -16,24 +16,6 @@ export const FAKE = {
     githubRepositoryId: 681234567,
 } as const;
 
-/**
- * Microsoft Graph's service principal as a tenant shows it: the object id
- * differs per tenant (fake here); the app id and the app role ids are
- * Microsoft's, from learn.microsoft.com/graph/permissions-reference
- * (Application.ReadWrite.OwnedBy 18a4783c-866b-4cc7-a460-3d5e5662c884,
- * Application.Read.All 9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30). A few roles,
- * not all, so that the lookup by value is exercised.
- */
-export const FAKE_GRAPH = {
-    clientId: "00000003-0000-0000-c000-000000000000",
-    objectId: "3c5f1e2a-7b9d-4c41-8e06-2d7f9a1b4c58",
-    appRoles: [
-        { id: "9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30", value: "Application.Read.All", allowedMemberTypes: ["Application"], enabled: true, description: "", displayName: "Read all applications" },
-        { id: "18a4783c-866b-4cc7-a460-3d5e5662c884", value: "Application.ReadWrite.OwnedBy", allowedMemberTypes: ["Application"], enabled: true, description: "", displayName: "Manage apps that this app creates or owns" },
-        { id: "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9", value: "Application.ReadWrite.All", allowedMemberTypes: ["Application"], enabled: true, description: "", displayName: "Read and write all applications" },
-    ],
-} as const;
-
 /** A GUID derived from a seed: stable across runs, distinct per resource. */
 export function fakeGuid(seed: string): string {
     const h = createHash("sha256").update(seed).digest("hex");
@@ -99,3 +81,36 @@ export function fakeUserKubeconfig(clusterName: string, fqdn: string): string {
         "",
     ].join("\n");
 }
+
+/**
+ * Microsoft Graph's service principal as azuread's getServicePrincipal returns
+ * it, with a fake per-tenant object id and a subset of its published
+ * application permissions: the real values and app role ids, from
+ * learn.microsoft.com/graph/permissions-reference ("Application" identifiers;
+ * User.Read.All's also in learn.microsoft.com/graph/permissions-grant-via-msgraph,
+ * "id": "df021288-bdef-4463-88db-98f22de89214", "value": "User.Read.All"),
+ * cross-checked against a dump of the Graph service principal's appRoles
+ * (github.com/merill/microsoft-info, _info/GraphAppRoles.csv).
+ */
+export const FAKE_GRAPH_SERVICE_PRINCIPAL = {
+    clientId: "00000003-0000-0000-c000-000000000000",
+    objectId: fakeGuid("sp-object/microsoft-graph"),
+    displayName: "Microsoft Graph",
+    appRoles: [
+        ["df021288-bdef-4463-88db-98f22de89214", "User.Read.All", "Read all users' full profiles"],
+        ["97235f07-e226-4f63-ace3-39588e11d3a1", "User.ReadBasic.All", "Read all users' basic profiles"],
+        ["741f803b-c850-494e-b5df-cde7c675a1ca", "User.ReadWrite.All", "Read and write all users' full profiles"],
+        ["405a51b5-8d8d-430b-9842-8be4b0e9f324", "User.Export.All", "Export user's data"],
+        ["7ab1d382-f21e-4acd-a863-ba3e13f7da61", "Directory.Read.All", "Read directory data"],
+        ["19dbc75e-c2e2-444c-a770-ec69d8559fc7", "Directory.ReadWrite.All", "Read and write directory data"],
+        ["5b567255-7703-4780-807c-7be8301ae99b", "Group.Read.All", "Read all groups"],
+        ["98830695-27a2-44f7-8c18-0c3ebc9698f6", "GroupMember.Read.All", "Read all group memberships"],
+        ["9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30", "Application.Read.All", "Read all applications"],
+        ["1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9", "Application.ReadWrite.All", "Read and write all applications"],
+        // The pipeline's apply identities' permission (bootstrap/); id from the same reference.
+        ["18a4783c-866b-4cc7-a460-3d5e5662c884", "Application.ReadWrite.OwnedBy", "Manage apps that this app creates or owns"],
+        ["06b708a9-e830-4db3-a914-8e69da51d44f", "AppRoleAssignment.ReadWrite.All", "Manage app permission grants and app role assignments"],
+        ["9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8", "RoleManagement.ReadWrite.Directory", "Read and write all directory RBAC settings"],
+        ["810c84a8-4a9e-49e6-bf7d-12d183f40d01", "Mail.Read", "Read mail in all mailboxes"],
+    ].map(([id, value, displayName]) => ({ id, value, displayName, allowedMemberTypes: ["Application"], enabled: true })),
+};

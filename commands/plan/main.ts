@@ -87,7 +87,11 @@ export async function planStack(
     Error.stackTraceLimit = 0;
     const findings = runPolicies(fromRecorded(run.resources), { name: stack, environment });
     Error.stackTraceLimit = stackTraceLimit;
-    return makePlan(stack, resources, FAKE.deployerObjectId, { evaluated: policies.length, findings }, outputs);
+    // The API service principals the program looked up name the APIs and permissions of its app role assignments.
+    const lookups = run.calls
+        .filter((c) => c.token === "azuread:index/getServicePrincipal:getServicePrincipal")
+        .map((c) => ({ objectId: c.result.objectId, displayName: c.result.displayName, appRoles: c.result.appRoles }));
+    return makePlan(stack, resources, FAKE.deployerObjectId, { evaluated: policies.length, findings }, outputs, lookups);
 }
 
 export function parseArgs(argv: string[]): { stack: string; format: Format; project: ProjectName } | { error: string } {

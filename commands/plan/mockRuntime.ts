@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { debuggerOnlyWhileSerializing } from "./closureDebugger";
-import { FAKE, FAKE_GRAPH, fakeGuid, fakeIssuerUrl, fakeKubeletObjectId, fakeUserKubeconfig } from "./fakes";
+import { FAKE, FAKE_GRAPH_SERVICE_PRINCIPAL, fakeGuid, fakeIssuerUrl, fakeKubeletObjectId, fakeUserKubeconfig } from "./fakes";
 
 export * from "./fakes";
 
@@ -37,8 +37,8 @@ export interface Recorded {
 export interface RunResult<T> {
     value: T;
     resources: Recorded[];
-    /** Invokes made, by token. */
-    calls: { token: string; inputs: Record<string, any> }[];
+    /** Invokes made, by token, with the mock's answer. */
+    calls: { token: string; inputs: Record<string, any>; result: Record<string, any> }[];
 }
 
 function armId(type: string, name: string, inputs: Record<string, any>): string {
@@ -104,6 +104,15 @@ function outputsFor(type: string, name: string, inputs: Record<string, any>): { 
             state.applicationTenantId = FAKE.tenantId;
             id = state.objectId;
             break;
+        case "azuread:index/group:Group":
+            state.objectId = fakeGuid(`group-object/${inputs.displayName ?? name}`);
+            id = state.objectId;
+            break;
+        case "azuread:index/appRoleAssignment:AppRoleAssignment":
+            // The provider's id: /servicePrincipals/{resource object id}/appRoleAssignedTo/{assignment id}.
+            id = `/servicePrincipals/${inputs.resourceObjectId}/appRoleAssignedTo/${fakeGuid(`assignment/${name}`)}`;
+            state.principalType = "ServicePrincipal";
+            break;
         default:
             if (type.startsWith("azure-native:")) {
                 state.name = state.name ?? name;
@@ -132,11 +141,23 @@ function answerCall(token: string, inputs: Record<string, any>): Record<string, 
             const fqdn = `${cluster}-${fakeGuid(cluster).slice(0, 8)}.hcp.westeurope.azmk8s.io`;
             return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(fakeUserKubeconfig(cluster, fqdn)).toString("base64") }] };
         }
-        case "azuread:index/getServicePrincipal:getServicePrincipal":
-            if (inputs.clientId !== FAKE_GRAPH.clientId) {
-                throw new Error(`mock runtime: no service principal with client id ${inputs.clientId}; only Microsoft Graph's`);
+        case "azuread:index/getServicePrincipal:getServicePrincipal": {
+            // Only the APIs whose published app roles the fakes carry; any other lookup fails loudly below.
+            const graph = FAKE_GRAPH_SERVICE_PRINCIPAL;
+            if (inputs.clientId === graph.clientId) {
+                return {
+                    id: graph.objectId,
+                    objectId: graph.objectId,
+                    clientId: graph.clientId,
+                    displayName: graph.displayName,
+                    appRoles: graph.appRoles,
+                    appRoleIds: Object.fromEntries(graph.appRoles.map((r) => [r.value, r.id])),
+                    accountEnabled: true,
+                    type: "Application",
+                };
             }
-            return { clientId: FAKE_GRAPH.clientId, objectId: FAKE_GRAPH.objectId, displayName: "Microsoft Graph", appRoles: FAKE_GRAPH.appRoles, id: FAKE_GRAPH.objectId };
+            break;
+        }
         case "github:index/getRepository:getRepository": {
             const fullName: string = inputs.fullName ?? `contoso/${inputs.name}`;
             return { fullName, name: fullName.split("/")[1], repoId: FAKE.githubRepositoryId, nodeId: "R_kgDOKJ3hXw", id: fullName };
@@ -145,9 +166,11 @@ function answerCall(token: string, inputs: Record<string, any>): Record<string, 
             return { id: String(FAKE.githubOwnerId), login: inputs.username, nodeId: "O_kgDOAAAmvw" };
         case "github:index/getOrganization:getOrganization":
             return { id: String(FAKE.githubOwnerId), login: inputs.name, name: inputs.name, nodeId: "O_kgDOAAAmvw" };
-        default:
-            throw new Error(`mock runtime: no answer for invoke "${token}" (inputs ${JSON.stringify(inputs)}); add one to commands/plan/mockRuntime.ts`);
     }
+    const message = `mock runtime: no answer for invoke "${token}" (inputs ${JSON.stringify(inputs)}); add one to commands/plan/mockRuntime.ts`;
+    // The SDK rethrows a failed invoke as `new Error(err.details)` (@pulumi/pulumi runtime/invoke.js),
+    // as for an engine error; without `details` the message would arrive empty.
+    throw Object.assign(new Error(message), { details: message });
 }
 
 let runCounter = 0;
@@ -161,7 +184,7 @@ export async function runUnderMocks<T>(
     options: { project?: string; stack?: string; config?: Record<string, string>; secretKeys?: string[]; preview?: boolean; stackTraces?: boolean } = {},
 ): Promise<RunResult<T>> {
     const resources: Recorded[] = [];
-    const calls: { token: string; inputs: Record<string, any> }[] = [];
+    const calls: RunResult<T>["calls"] = [];
     const pending = new Map<string, Partial<Recorded>>();
     runCounter++;
     debuggerOnlyWhileSerializing();
@@ -192,8 +215,9 @@ export async function runUnderMocks<T>(
                 return { id: args.custom ? id : undefined, state };
             },
             call(args) {
-                calls.push({ token: args.token, inputs: args.inputs });
-                return answerCall(args.token, args.inputs);
+                const result = answerCall(args.token, args.inputs);
+                calls.push({ token: args.token, inputs: args.inputs, result });
+                return result;
             },
         },
         options.project ?? "credless-aks",

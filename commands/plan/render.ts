@@ -2,7 +2,7 @@
  * Renders a plan (resource tree, trust map, policy results) as text,
  * Markdown with a Mermaid trust map, or JSON. Pure: input in, string out.
  */
-import { buildTrustMap, ResourceRecord, TrustMap, trustMapLines, trustMapMermaid, TYPES } from "./trustMap";
+import { buildTrustMap, ResourceRecord, ServicePrincipalLookup, TrustMap, trustMapLines, trustMapMermaid, TYPES } from "./trustMap";
 
 export interface PlanResource extends ResourceRecord {
     parent: string;
@@ -33,8 +33,9 @@ export function makePlan(
     deployerObjectId: string | undefined,
     policies: Plan["policies"],
     outputs: Record<string, unknown>,
+    lookups: ServicePrincipalLookup[] = [],
 ): Plan {
-    return { stack, resources, trustMap: buildTrustMap(resources, deployerObjectId), policies, outputs };
+    return { stack, resources, trustMap: buildTrustMap(resources, deployerObjectId, lookups), policies, outputs };
 }
 
 const onOff = (value: unknown) => (value === true ? "on" : value === false ? "off" : "unset");
@@ -53,6 +54,7 @@ export function securitySettings(r: ResourceRecord): string {
                 `autoUpgrade=${i.autoUpgradeProfile?.upgradeChannel ?? "unset"}`,
                 `networkPolicy=${i.networkProfile?.networkPolicy ?? "unset"}`,
                 `apiServerRanges=${(i.apiServerAccessProfile?.authorizedIPRanges ?? []).length || "any"}`,
+                `adminGroups=${(i.aadProfile?.adminGroupObjectIDs ?? []).length}`,
             ].join(" ");
         case TYPES.registry:
             return `sku=${i.sku?.name ?? "unset"} adminUser=${onOff(i.adminUserEnabled)} anonymousPull=${onOff(i.anonymousPullEnabled)}`;
@@ -61,6 +63,10 @@ export function securitySettings(r: ResourceRecord): string {
         case TYPES.applicationCredential:
         case TYPES.managedIdentityCredential:
             return `subject=${i.subject}`;
+        case TYPES.appRoleAssignment:
+            return `appRoleId=${i.appRoleId} principal=${i.principalObjectId} resource=${i.resourceObjectId}`;
+        case TYPES.group:
+            return `securityEnabled=${onOff(i.securityEnabled)} mailEnabled=${onOff(i.mailEnabled)} assignableToRole=${onOff(i.assignableToRole)} members=${(i.members ?? []).length} owners=${(i.owners ?? []).length}`;
         default:
             return "";
     }

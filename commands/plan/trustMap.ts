@@ -28,9 +28,10 @@ export const TYPES = {
     servicePrincipal: "azuread:index/servicePrincipal:ServicePrincipal",
     applicationCredential: "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential",
     appRoleAssignment: "azuread:index/appRoleAssignment:AppRoleAssignment",
+    group: "azuread:index/group:Group",
 } as const;
 
-export type IdentityKind = "entra-application" | "managed-identity" | "kubelet-identity" | "existing-principal";
+export type IdentityKind = "entra-application" | "managed-identity" | "kubelet-identity" | "entra-group" | "existing-principal";
 
 /** Who can obtain an identity: a federated token issuer and subject, or a platform mechanism. */
 export interface Obtainer {
@@ -71,6 +72,33 @@ export interface Grant {
     principalType?: string;
 }
 
+/** An application permission of an API held by an identity: an app role assignment, which is admin consent. */
+export interface ApiGrant {
+    /** The API's name as its service principal shows it, e.g. "Microsoft Graph", or its object id when not looked up. */
+    api: string;
+    /** The permission's value, e.g. "User.Read.All", or its app role id when not found among the API's app roles. */
+    permission: string;
+    appRoleId: string;
+    /** Object id of the API's service principal. */
+    resourceObjectId: string;
+    /** Pulumi resource name of the app role assignment. */
+    assignment: string;
+}
+
+/** A cluster that treats the members of a group as cluster admins (aadProfile.adminGroupObjectIDs). */
+export interface ClusterAdminGrant {
+    clusterId: string;
+    /** 'cluster "aks-..."'. */
+    scopeLabel: string;
+}
+
+/** A service principal the program looked up (azuread getServicePrincipal): what names an app role assignment's API and permission. */
+export interface ServicePrincipalLookup {
+    objectId: string;
+    displayName: string;
+    appRoles: { id: string; value: string }[];
+}
+
 export interface TrustedIdentity {
     kind: IdentityKind;
     /** What the identity is, e.g. 'app "github-contoso-geofencing-dev"'. */
@@ -82,6 +110,10 @@ export interface TrustedIdentity {
     clientId?: string;
     obtainedBy: Obtainer[];
     grants: Grant[];
+    /** Application permissions of APIs, admin-consented by app role assignments. */
+    apiPermissions?: ApiGrant[];
+    /** For groups: the clusters whose admins the group's members are. */
+    clusterAdminOf?: ClusterAdminGrant[];
 }
 
 export interface TrustMap {
@@ -143,8 +175,8 @@ function conditionSummary(condition: string): string {
         : `may assign privileged roles: ${privileged.map((id) => roleNameOf(id) ?? id).join(", ")}`;
 }
 
-/** Builds the trust map from the recorded resources of one program run. */
-export function buildTrustMap(resources: ResourceRecord[], deployerObjectId?: string): TrustMap {
+/** Builds the trust map from the recorded resources of one program run, and the service principals it looked up. */
+export function buildTrustMap(resources: ResourceRecord[], deployerObjectId?: string, lookups: ServicePrincipalLookup[] = []): TrustMap {
     const identities: TrustedIdentity[] = [];
     const byPrincipal = new Map<string, TrustedIdentity>();
     const add = (identity: TrustedIdentity) => {
@@ -228,20 +260,96 @@ export function buildTrustMap(resources: ResourceRecord[], deployerObjectId?: st
             principalType: ra.inputs.principalType,
         });
     }
-    // Application permissions (admin consent as an app role assignment, e.g. Microsoft Graph's Application.ReadWrite.OwnedBy).
-    for (const ara of resources.filter((r) => r.type === TYPES.appRoleAssignment)) {
-        const identity = byPrincipal.get(String(ara.inputs.principalObjectId ?? "").toLowerCase());
-        identity?.grants.push({
-            role: `application permission ${ara.inputs.appRoleId}`,
-            roleDefinitionId: String(ara.inputs.appRoleId),
-            scope: String(ara.inputs.resourceObjectId),
-            scopeLabel: `the API whose service principal is ${ara.inputs.resourceObjectId} (assignment ${ara.name})`,
-            assignment: ara.name,
-            principalType: "ServicePrincipal",
-        });
-    }
+    addApiPermissions(resources, lookups, byPrincipal, add, deployerObjectId);
+    addClusterAdminGroups(resources, byPrincipal, add, deployerObjectId);
     addPodCreators(identities, resources);
     return { identities };
+}
+
+/** The identity with `principalId`, or a new existing-principal entry for it. */
+function identityOf(
+    principalId: string,
+    byPrincipal: Map<string, TrustedIdentity>,
+    add: (identity: TrustedIdentity) => void,
+    deployerObjectId: string | undefined,
+    what = "principal",
+): TrustedIdentity {
+    const known = byPrincipal.get(principalId.toLowerCase());
+    if (known) {
+        return known;
+    }
+    const isDeployer = deployerObjectId !== undefined && eq(principalId, deployerObjectId);
+    const identity: TrustedIdentity = {
+        kind: "existing-principal",
+        name: isDeployer ? "the principal running pulumi up" : `existing ${what} ${principalId}`,
+        principalId,
+        obtainedBy: [{ kind: "external", label: isDeployer ? "whoever runs pulumi up with this login" : "outside this program" }],
+        grants: [],
+    };
+    add(identity);
+    return identity;
+}
+
+/** App role assignments: the API and permission each grants, named from the API's looked-up app roles. */
+function addApiPermissions(
+    resources: ResourceRecord[],
+    lookups: ServicePrincipalLookup[],
+    byPrincipal: Map<string, TrustedIdentity>,
+    add: (identity: TrustedIdentity) => void,
+    deployerObjectId: string | undefined,
+): void {
+    for (const a of resources.filter((r) => r.type === TYPES.appRoleAssignment)) {
+        const identity = identityOf(String(a.inputs.principalObjectId ?? ""), byPrincipal, add, deployerObjectId);
+        const resourceObjectId = String(a.inputs.resourceObjectId ?? "");
+        const appRoleId = String(a.inputs.appRoleId ?? "");
+        const api = lookups.find((l) => eq(l.objectId, resourceObjectId));
+        identity.apiPermissions = [
+            ...(identity.apiPermissions ?? []),
+            {
+                api: api?.displayName ?? resourceObjectId,
+                permission: api?.appRoles.find((r) => eq(r.id, appRoleId))?.value ?? appRoleId,
+                appRoleId,
+                resourceObjectId,
+                assignment: a.name,
+            },
+        ];
+    }
+}
+
+/** Groups the program creates, and the groups each cluster makes its admins (AKS-managed Entra ID's adminGroupObjectIDs). */
+function addClusterAdminGroups(
+    resources: ResourceRecord[],
+    byPrincipal: Map<string, TrustedIdentity>,
+    add: (identity: TrustedIdentity) => void,
+    deployerObjectId: string | undefined,
+): void {
+    for (const group of resources.filter((r) => r.type === TYPES.group)) {
+        const members: string[] = group.inputs.members ?? [];
+        const owners: string[] = group.inputs.owners ?? [];
+        add({
+            kind: "entra-group",
+            name: `group "${group.inputs.displayName}"`,
+            resource: group.name,
+            principalId: group.state.objectId ?? group.id,
+            obtainedBy: [
+                ...members.map((m): Obtainer => ({ kind: "external", label: `member ${m}` })),
+                ...owners.map(
+                    (o): Obtainer => ({
+                        kind: "external",
+                        label: `owner ${o}${deployerObjectId !== undefined && eq(o, deployerObjectId) ? " (the principal running pulumi up)" : ""}, who may add members`,
+                    }),
+                ),
+            ],
+            grants: [],
+        });
+    }
+    for (const cluster of resources.filter((r) => r.type === TYPES.cluster)) {
+        const scopeLabel = `cluster "${cluster.state.name ?? cluster.inputs.resourceName}"`;
+        for (const id of (cluster.inputs.aadProfile?.adminGroupObjectIDs ?? []) as string[]) {
+            const identity = identityOf(id, byPrincipal, add, undefined, "group");
+            identity.clusterAdminOf = [...(identity.clusterAdminOf ?? []), { clusterId: cluster.id, scopeLabel }];
+        }
+    }
 }
 
 /**
@@ -311,8 +419,21 @@ export function trustMapMermaid(map: TrustMap): string {
             const sNode = node(`scope:${g.scope}`, g.scopeLabel, "round");
             lines.push(`    ${idNode} -->|"${mermaidText(g.role)}"| ${sNode}`);
         }
+        for (const p of identity.apiPermissions ?? []) {
+            const apiNode = node(`api:${p.resourceObjectId}`, p.api, "round");
+            lines.push(`    ${idNode} -->|"${mermaidText(p.permission)} (application permission)"| ${apiNode}`);
+        }
+        for (const c of identity.clusterAdminOf ?? []) {
+            const sNode = node(`scope:${c.clusterId}`, c.scopeLabel, "round");
+            lines.push(`    ${idNode} -->|"members are cluster admins"| ${sNode}`);
+        }
     }
     return lines.join("\n");
+}
+
+/** "Microsoft Graph User.Read.All (application permission, admin-consented)". */
+export function apiPermissionLabel(p: ApiGrant): string {
+    return `${p.api} ${p.permission} (application permission, admin-consented)`;
 }
 
 /** Plain-text lines: "who -> identity -> role on scope". */
@@ -329,7 +450,13 @@ export function trustMapLines(map: TrustMap): string[] {
         for (const g of identity.grants) {
             out.push(`  may: ${g.role} on ${g.scopeLabel}`);
         }
-        if (identity.grants.length === 0) {
+        for (const p of identity.apiPermissions ?? []) {
+            out.push(`  may: ${apiPermissionLabel(p)}`);
+        }
+        for (const c of identity.clusterAdminOf ?? []) {
+            out.push(`  may (its members): cluster admin of ${c.scopeLabel} (aadProfile.adminGroupObjectIDs)`);
+        }
+        if (identity.grants.length === 0 && (identity.apiPermissions ?? []).length === 0 && (identity.clusterAdminOf ?? []).length === 0) {
             out.push("  may: nothing in Azure (no role assignment by this program)");
         }
     }
