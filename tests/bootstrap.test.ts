@@ -6,7 +6,6 @@ import { BootstrapConfig, parseBootstrapConfig, RawBootstrapConfig } from "../bo
 import { createBootstrap, PLAN_ROLES, STACK_ASSIGNABLE_ROLE_IDS } from "../bootstrap/program";
 import { main } from "../commands/plan/main";
 import { FAKE_GRAPH_SERVICE_PRINCIPAL as FAKE_GRAPH } from "../commands/plan/fakes";
-import { graphAppRoleId } from "../components/graphAppRoles";
 import { PipelineIdentity } from "../components/pipelineIdentity";
 import { INFRA_APPLY_SECRET_NAMES, INFRA_APPLY_VARIABLE_NAMES, INFRA_PLAN_SECRET_NAMES } from "../components/pipelineNames";
 import { constrainRolesCondition } from "../components/rbacCondition";
@@ -356,8 +355,7 @@ describe("bootstrap: the offline plan", () => {
             'may: Contributor on resource group "rg-platform-dev"',
             "may: Role Based Access Control Administrator (conditioned: may assign and remove only 13 listed roles, none of them privileged)",
             'may: Key Vault Secrets User on secret "github-app-key-prod" of key vault "kv-contoso-test"',
-            `${graphAppRoleId(FAKE_GRAPH.appRoles, "Application.ReadWrite.OwnedBy")}`,
-            "Application.ReadWrite.OwnedBy",
+            "may: Microsoft Graph Application.ReadWrite.OwnedBy (application permission, admin-consented)",
             "ADVISORY pipeline-pulumi-cloud-tokens",
         ]) {
             assert.ok(out.includes(expected), `plan output lacks ${expected}`);
