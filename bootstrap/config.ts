@@ -50,6 +50,8 @@ export interface BootstrapConfig {
     resourceGroupName: string;
     keyVaultName: string;
     environments: BootstrapEnvironment[];
+    /** Optional Pulumi Cloud access (OIDC issuer, read-only preview and per-stack deploy teams); undefined: not managed. */
+    pulumiCloud?: { organization: string; project: string };
 }
 
 export interface RawBootstrapConfig {
@@ -60,6 +62,7 @@ export interface RawBootstrapConfig {
     resourceGroup?: unknown;
     keyVaultName?: unknown;
     environments?: unknown;
+    pulumiCloud?: unknown;
 }
 
 const ENVIRONMENT_KEYS = ["name", "subscriptionId", "scope", "resourceGroupName", "deploymentBranches", "planBranches", "reviewers"] as const;
@@ -140,11 +143,28 @@ export function parseBootstrapConfig(raw: RawBootstrapConfig): BootstrapConfig {
             }
         }),
     );
+    const cloud = r.object(`${PREFIX}pulumiCloud`, raw.pulumiCloud, ["organization", "project"], false);
+    const organization = cloud ? r.requiredString(`${PREFIX}pulumiCloud.organization`, cloud.organization, (v) => (/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/.test(v) ? undefined : "must be a Pulumi Cloud organization name")) : undefined;
+    const project = (cloud && r.string(`${PREFIX}pulumiCloud.project`, cloud.project)) || "credless-aks";
     if (r.problems.length > 0 || !location || !repository || !keyVaultName) {
         throw new ConfigError(r.problems);
     }
     const [owner, name] = repository.split("/");
-    return { stack: raw.stack, location, repository, owner, name, subjectFormat, ownerId, repositoryId, identityKind, resourceGroupName, keyVaultName, environments };
+    return {
+        stack: raw.stack,
+        location,
+        repository,
+        owner,
+        name,
+        subjectFormat,
+        ownerId,
+        repositoryId,
+        identityKind,
+        resourceGroupName,
+        keyVaultName,
+        environments,
+        pulumiCloud: organization ? { organization, project } : undefined,
+    };
 }
 
 /** The ARM scope an environment's identities act on. */

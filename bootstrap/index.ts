@@ -13,6 +13,7 @@ const config = parseBootstrapConfig({
     resourceGroup: own.get("resourceGroup"),
     keyVaultName: own.get("keyVaultName"),
     environments: own.getObject<unknown>("environments"),
+    pulumiCloud: own.getObject<unknown>("pulumiCloud"),
 });
 const outputs = createBootstrap(config, readStackEnvironment());
 

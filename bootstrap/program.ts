@@ -16,12 +16,14 @@ import { GitHubPipelineEnvironment } from "../components/gitHubPipelineEnvironme
 import { githubProviderArgs } from "../components/githubProvider";
 import { APPLICATION_READWRITE_OWNEDBY, graphAppRole } from "../components/graphAppRoles";
 import { PipelineIdentity } from "../components/pipelineIdentity";
+import { PulumiCloudPipelineAccess } from "../components/pulumiCloudPipelineAccess";
 import {
     githubAppKeySecretName,
     INFRA_APPLY_SECRET_NAMES,
     INFRA_APPLY_VARIABLE_NAMES,
     INFRA_PLAN_SECRET_NAMES,
     infraEnvironmentName,
+    PULUMI_TEAM_VARIABLE,
     infraPlanEnvironmentName,
 } from "../components/pipelineNames";
 import { constrainRolesCondition } from "../components/rbacCondition";
@@ -114,11 +116,33 @@ export function createBootstrap(config: BootstrapConfig, env: { githubToken?: st
         [names[1]]: identity.tenantId,
         [names[2]]: identity.subscriptionId.apply((s) => s ?? ""),
     });
+    // Optional: Pulumi Cloud tokens per subject (read-only for previews, one stack for deploys) instead of organization tokens.
+    const cloud = config.pulumiCloud
+        ? new PulumiCloudPipelineAccess("pulumi-cloud", {
+              organization: config.pulumiCloud.organization,
+              project: config.pulumiCloud.project,
+              environments: environments.map(({ e, plan, apply }) => ({
+                  environment: e.name,
+                  planSubject: plan.subjects.apply((s) => s[0]),
+                  applySubject: apply.subjects.apply((s) => s[0]),
+              })),
+          })
+        : undefined;
+    const team = (environment: string, purpose: "preview" | "deploy"): Record<string, string> =>
+        cloud ? { [PULUMI_TEAM_VARIABLE]: cloud.teams[environment][purpose] } : {};
+
     const outputs: Record<string, BootstrapEnvironmentOutput> = {};
     for (const { e, scope, plan, apply } of environments) {
         new GitHubPipelineEnvironment(
             `${e.name}-plan-environment`,
-            { repository: config.name, environmentName: infraPlanEnvironmentName(e.name), deploymentBranches: e.planBranches, secrets: ids(plan, INFRA_PLAN_SECRET_NAMES), provider: githubProvider },
+            {
+                repository: config.name,
+                environmentName: infraPlanEnvironmentName(e.name),
+                deploymentBranches: e.planBranches,
+                secrets: ids(plan, INFRA_PLAN_SECRET_NAMES),
+                variables: team(e.name, "preview"),
+                provider: githubProvider,
+            },
         );
         const [vaultVariable, secretVariable] = INFRA_APPLY_VARIABLE_NAMES;
         new GitHubPipelineEnvironment(`${e.name}-apply-environment`, {
@@ -127,7 +151,7 @@ export function createBootstrap(config: BootstrapConfig, env: { githubToken?: st
             deploymentBranches: e.deploymentBranches,
             reviewers: { userIds: e.reviewerUserIds, teamIds: e.reviewerTeamIds },
             secrets: ids(apply, INFRA_APPLY_SECRET_NAMES),
-            variables: { [vaultVariable]: vault.vaultName, [secretVariable]: githubAppKeySecretName(e.name) },
+            variables: { [vaultVariable]: vault.vaultName, [secretVariable]: githubAppKeySecretName(e.name), ...team(e.name, "deploy") },
             provider: githubProvider,
         });
         outputs[e.name] = {

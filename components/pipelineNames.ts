@@ -28,3 +28,10 @@ export const INFRA_APPLY_VARIABLE_NAMES = ["INFRA_KEY_VAULT_NAME", "INFRA_GITHUB
 export function githubAppKeySecretName(environment: string): string {
     return `github-app-key-${environment}`;
 }
+
+/**
+ * Variable of every infra environment when the bootstrap manages Pulumi Cloud
+ * (credless-aks-bootstrap:pulumiCloud): the team whose token the job asks
+ * pulumi/auth-actions for. Absent, the workflows ask for an organization token.
+ */
+export const PULUMI_TEAM_VARIABLE = "PULUMI_TEAM";

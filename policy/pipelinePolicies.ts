@@ -179,7 +179,7 @@ const applyNotFromPullRequests: StackValidationPolicy = {
 const pulumiCloudAdvisory: StackValidationPolicy = {
     name: "pipeline-pulumi-cloud-tokens",
     description:
-        "Advisory, bootstrap only: the bootstrap does not configure Pulumi Cloud. Until its OIDC issuer and authorization policies are set by hand (docs/ci-identity.md), previews and deploys request organization tokens, which can read every stack's state.",
+        "Advisory, bootstrap only: the bootstrap manages no Pulumi Cloud access (credless-aks-bootstrap:pulumiCloud is unset), so previews and deploys request organization tokens, which can read every stack's state, unless the OIDC issuer and its policies are set by hand (docs/ci-identity.md).",
     enforcementLevel: "advisory",
     validateStack: (args, report) => {
         if (!args.resources.some((r) => projectOfUrn(r.urn) === BOOTSTRAP_PROJECT)) {
@@ -187,7 +187,7 @@ const pulumiCloudAdvisory: StackValidationPolicy = {
         }
         if (!args.resources.some((r) => r.type.startsWith("pulumiservice:"))) {
             report(
-                "Pulumi Cloud is not configured by the bootstrap: register GitHub's OIDC issuer and give pull-request previews a token that can only read (docs/ci-identity.md, \"Pulumi Cloud\"); until then the workflows' organization token can read every stack's state",
+                "Pulumi Cloud is not managed by the bootstrap (credless-aks-bootstrap:pulumiCloud is unset): the workflows request organization tokens, which can read every stack's state; set pulumiCloud.organization (an edition with teams) or configure the OIDC issuer by hand (docs/ci-identity.md, \"Pulumi Cloud\")",
             );
         }
     },

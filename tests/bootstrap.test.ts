@@ -7,7 +7,7 @@ import { createBootstrap, PLAN_ROLES, STACK_ASSIGNABLE_ROLE_IDS } from "../boots
 import { main } from "../commands/plan/main";
 import { FAKE_GRAPH_SERVICE_PRINCIPAL as FAKE_GRAPH } from "../commands/plan/fakes";
 import { PipelineIdentity } from "../components/pipelineIdentity";
-import { INFRA_APPLY_SECRET_NAMES, INFRA_APPLY_VARIABLE_NAMES, INFRA_PLAN_SECRET_NAMES } from "../components/pipelineNames";
+import { INFRA_APPLY_SECRET_NAMES, INFRA_APPLY_VARIABLE_NAMES, INFRA_PLAN_SECRET_NAMES, PULUMI_TEAM_VARIABLE } from "../components/pipelineNames";
 import { constrainRolesCondition } from "../components/rbacCondition";
 import { BUILT_IN_ROLES, resolveRoleId } from "../components/roles";
 import { scopesOverlap } from "../policy/pipelinePolicies";
@@ -208,7 +208,8 @@ describe("bootstrap: the program under mocks", () => {
             const wf = parseWorkflow(readFileSync(path.join(ROOT, ".github", "workflows", file), "utf8"));
             for (const [name, job] of Object.entries(wf.jobs ?? {})) {
                 const body = JSON.stringify(job);
-                const read = [...contextNames(body, "secrets"), ...contextNames(body, "vars").filter((v) => !REPOSITORY_VARIABLES.includes(v))].sort();
+                // PULUMI_TEAM is written only when the bootstrap manages Pulumi Cloud (tested below).
+                const read = [...contextNames(body, "secrets"), ...contextNames(body, "vars").filter((v) => !REPOSITORY_VARIABLES.includes(v) && v !== PULUMI_TEAM_VARIABLE)].sort();
                 if (job.environment === undefined) {
                     assert.deepStrictEqual(read, [], `${file} job "${name}" reads environment ids outside an environment`);
                     continue;
@@ -218,6 +219,49 @@ describe("bootstrap: the program under mocks", () => {
             }
         }
         assert.strictEqual(jobsInEnvironments, 4);
+    });
+});
+
+describe("bootstrap: Pulumi Cloud, when config turns it on", () => {
+    it("registers GitHub's issuer with a team token per exact subject: read-only for previews, one stack for deploys; no organization token", async () => {
+        const config = { ...parseBootstrapConfig({ ...fixtureRaw(), pulumiCloud: { organization: "contoso" } }) };
+        const { resources } = await runBootstrap(config);
+        const issuer = one(resources, "pulumiservice:index:OidcIssuer");
+        assert.strictEqual(issuer.inputs.url, "https://token.actions.githubusercontent.com");
+        assert.deepStrictEqual(
+            issuer.inputs.policies.map((p: any) => [p.decision, p.tokenType, p.teamName, p.rules.sub, p.rules.aud]),
+            [
+                ["allow", "team", "credless-aks-dev-preview", "repo:contoso/platform:environment:infra-dev-plan", "urn:pulumi:org:contoso"],
+                ["allow", "team", "credless-aks-dev-deploy", "repo:contoso/platform:environment:infra-dev", "urn:pulumi:org:contoso"],
+                ["allow", "team", "credless-aks-prod-preview", "repo:contoso/platform:environment:infra-prod-plan", "urn:pulumi:org:contoso"],
+                ["allow", "team", "credless-aks-prod-deploy", "repo:contoso/platform:environment:infra-prod", "urn:pulumi:org:contoso"],
+            ],
+        );
+        assert.deepStrictEqual(
+            ofType(resources, "pulumiservice:index:TeamStackPermission").map((p) => [p.inputs.team, `${p.inputs.project}/${p.inputs.stack}`, p.inputs.permission]),
+            [
+                ["credless-aks-dev-preview", "credless-aks/dev", 101],
+                ["credless-aks-dev-deploy", "credless-aks/dev", 102],
+                ["credless-aks-prod-preview", "credless-aks/prod", 101],
+                ["credless-aks-prod-deploy", "credless-aks/prod", 102],
+            ],
+        );
+        const teamVariables = ofType(resources, "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable")
+            .filter((v) => v.inputs.variableName === PULUMI_TEAM_VARIABLE)
+            .map((v) => [v.inputs.environment, v.inputs.value]);
+        assert.deepStrictEqual(teamVariables.sort(), [
+            ["infra-dev", "credless-aks-dev-deploy"],
+            ["infra-dev-plan", "credless-aks-dev-preview"],
+            ["infra-prod", "credless-aks-prod-deploy"],
+            ["infra-prod-plan", "credless-aks-prod-preview"],
+        ]);
+        assert.deepStrictEqual(runPolicies(fromRecorded(resources), { name: "test" }), []);
+    });
+
+    it("refuses a bad organization name", () => {
+        assert.throws(() => parseBootstrapConfig({ ...fixtureRaw(), pulumiCloud: { organization: "has space" } }), {
+            message: /credless-aks-bootstrap:pulumiCloud\.organization is "has space": must be a Pulumi Cloud organization name/,
+        });
     });
 });
 
