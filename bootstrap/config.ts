@@ -111,11 +111,11 @@ export function parseBootstrapConfig(raw: RawBootstrapConfig): BootstrapConfig {
         }
         const isProd = name === PROD_ENVIRONMENT;
         const deploymentBranches = e.deploymentBranches === undefined ? ["main"] : r.stringList(`${key}.deploymentBranches`, e.deploymentBranches, deploymentPatternRule);
-        if (e.deploymentBranches !== undefined && deploymentBranches.length === 0) {
+        if (Array.isArray(e.deploymentBranches) && e.deploymentBranches.length === 0) {
             r.problems.push(`${key}.deploymentBranches is []: list at least one branch (default ["main"])`);
         }
         const planBranches = e.planBranches === undefined ? (isProd ? ["main"] : undefined) : r.stringList(`${key}.planBranches`, e.planBranches, deploymentPatternRule);
-        if (e.planBranches !== undefined && planBranches?.length === 0) {
+        if (Array.isArray(e.planBranches) && e.planBranches.length === 0) {
             r.problems.push(`${key}.planBranches is []: list at least one branch, or leave it out (non-prod: any branch; prod: main)`);
         }
         const reviewers = r.object(`${key}.reviewers`, e.reviewers, ["userIds", "teamIds"], false);

@@ -12,6 +12,7 @@ import { constrainRolesCondition } from "../components/rbacCondition";
 import { BUILT_IN_ROLES, resolveRoleId } from "../components/roles";
 import { scopesOverlap } from "../policy/pipelinePolicies";
 import { fromRecorded, mandatoryViolations, runPolicies } from "../policy/runOffline";
+import { deploymentPatternRule } from "../components/deploymentPatterns";
 import { ConfigError } from "../stack/config";
 import { FAKE, ofType, one, Recorded, runUnderMocks } from "./harness";
 import { contextNames, parseWorkflow } from "./workflowChecks";
@@ -95,6 +96,27 @@ describe("bootstrap: config", () => {
             ['credless-aks-bootstrap:keyVaultName is "kv--x": must be 3 to 24 letters, digits or \'-\', start with a letter, end with a letter or digit, and have no \'--\''],
         ],
         ["unknown identity kind", (raw) => (raw.identityKind = "servicePrincipal"), ['credless-aks-bootstrap:identityKind is "servicePrincipal": must be one of managedIdentity, application']],
+        ["no deployment branch", (raw) => (env(raw, 0).deploymentBranches = []), ['credless-aks-bootstrap:environments[0].deploymentBranches is []: list at least one branch (default ["main"])']],
+        [
+            "no plan branch",
+            (raw) => (env(raw, 1).planBranches = []),
+            ["credless-aks-bootstrap:environments[1].planBranches is []: list at least one branch, or leave it out (non-prod: any branch; prod: main)"],
+        ],
+        [
+            "a full ref as a branch pattern",
+            (raw) => (env(raw, 1).deploymentBranches = ["refs/heads/main"]),
+            ['credless-aks-bootstrap:environments[1].deploymentBranches[0] is "refs/heads/main": ' + String(deploymentPatternRule("refs/heads/main"))],
+        ],
+        [
+            "a resource group with subscription scope",
+            (raw) => (env(raw, 0).scope = "subscription"),
+            ['credless-aks-bootstrap:environments[0].resourceGroupName is set with scope "subscription": leave it out, or use scope "resourceGroup"'],
+        ],
+        [
+            "immutable subjects without ids",
+            (raw) => (raw.github = { repository: "contoso/platform", subjectFormat: "immutable" }),
+            ['credless-aks-bootstrap:github.subjectFormat is "immutable": set github.ownerId and github.repositoryId (GitHub\'s numeric ids)'],
+        ],
     ];
     for (const [what, change, expected] of cases) {
         it(`refuses ${what}`, () => {
