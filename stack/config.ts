@@ -519,7 +519,7 @@ function readCluster(r: Reader, value: unknown, environment: string): ClusterCon
     return {
         tier,
         kubernetesVersion: r.string(`${key}.kubernetesVersion`, c.kubernetesVersion, (v) =>
-            /^\d+\.\d+(\.\d+)?$/.test(v) ? undefined : 'must be a Kubernetes version such as "1.33" or "1.33.2"',
+            /^\d+\.\d+(\.\d+)?$/.test(v) ? undefined : 'must be a Kubernetes version, MAJOR.MINOR or MAJOR.MINOR.PATCH in digits (list the ones AKS offers with az aks get-versions --location <region> --output table)',
         ),
         nodePool: {
             vmSize: r.string(`${key}.nodePool.vmSize`, np.vmSize, (v) =>

@@ -141,6 +141,11 @@ describe("config: every rule has its message", () => {
             'credless-aks:github.deployNamespaces[1] is "kube-system": is not the namespace of any workload ("geofencing"): the workflows get deploy rights on the workloads\' namespaces only',
         ],
         ["a deploy namespace listed twice", { github: { repository: "a/b", deployNamespaces: ["geofencing", "geofencing"] }, workloads: [{ name: "api", namespace: "geofencing" }] }, 'credless-aks:github.deployNamespaces[1] is "geofencing": is listed twice'],
+        [
+            "a Kubernetes version that is not a version",
+            { cluster: { kubernetesVersion: "latest" } },
+            'credless-aks:cluster.kubernetesVersion is "latest": must be a Kubernetes version, MAJOR.MINOR or MAJOR.MINOR.PATCH in digits (list the ones AKS offers with az aks get-versions --location <region> --output table)',
+        ],
         ["unknown tier", { cluster: { tier: "Premium" } }, 'credless-aks:cluster.tier is "Premium": must be one of Free, Standard'],
         ["unknown sku", { registry: { namePrefix: "contosogeo", sku: "Free" } }, 'credless-aks:registry.sku is "Free": must be one of Basic, Standard, Premium'],
         ["registry prefix with hyphen", { registry: { namePrefix: "contoso-geo" } }, 'credless-aks:registry.namePrefix is "contoso-geo": must be 1 to 37 lower-case letters or digits (the registry name is the prefix plus a 13-character unique suffix, 50 at most, alphanumerics only)'],
