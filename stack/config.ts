@@ -16,7 +16,7 @@ import { KUBELOGIN_MODES, KubeloginMode } from "../components/kubeconfig";
 import { MAX_FEDERATED_CREDENTIALS } from "../components/microsoftConstants";
 import { grantableRoleRule } from "../components/roles";
 import { SECRET_SCOPES, SecretScope } from "../components/gitHubDeploymentSecrets";
-import { formatGitHubTrigger, GitHubSubjectFormat, GitHubTrigger, parseGitHubTrigger, SUBJECT_FORMATS } from "../components/subjects";
+import { formatGitHubTrigger, GitHubSubjectFormat, GitHubTrigger, parseGitHubTrigger, SUBJECT_FORMATS, subjectTemplateProblems } from "../components/subjects";
 import {
     dnsLabelRule,
     dnsSubdomainRule,
@@ -44,7 +44,12 @@ export interface GitHubConfig {
     repository: string;
     owner: string;
     name: string;
-    subjectFormat: GitHubSubjectFormat;
+    /** Forces the subject format; unset, the stack reads it from GitHub (stack/githubPreflight.ts). */
+    subjectFormat?: GitHubSubjectFormat;
+    /** Forces a custom subject template (GitHub's include_claim_keys); unset, the stack reads it from GitHub. */
+    subjectClaimKeys?: string[];
+    /** The reusable workflow the trusted jobs run, for templates with the job_workflow_ref claim. */
+    jobWorkflowRef?: string;
     /** With subjectFormat "immutable": keep trusting the name-based subjects too, while migrating (docs/immutable-subjects.md). */
     keepNameSubjects: boolean;
     ownerId?: number;
@@ -329,6 +334,8 @@ const GITHUB_KEYS = [
     "preventSelfReview",
     "canAdminsBypass",
     "deployNamespaces",
+    "subjectClaimKeys",
+    "jobWorkflowRef",
 ] as const;
 
 function readGitHub(r: Reader, value: unknown, environment: string, workloads: WorkloadConfig[]): GitHubConfig | undefined {
@@ -338,7 +345,8 @@ function readGitHub(r: Reader, value: unknown, environment: string, workloads: W
         return undefined;
     }
     const repository = r.requiredString(`${key}.repository`, g.repository, githubRepositoryRule);
-    const subjectFormat = r.oneOf(`${key}.subjectFormat`, g.subjectFormat, SUBJECT_FORMATS, "name");
+    // Unset: GitHub's setting decides (read before anything is registered).
+    const subjectFormat = g.subjectFormat === undefined || g.subjectFormat === null ? undefined : r.oneOf(`${key}.subjectFormat`, g.subjectFormat, SUBJECT_FORMATS, "name");
     const keepNameSubjects = r.boolean(`${key}.keepNameSubjects`, g.keepNameSubjects, false);
     if (keepNameSubjects && subjectFormat !== "immutable") {
         r.fail(`${key}.keepNameSubjects`, true, 'only applies with subjectFormat "immutable" (name-based subjects are already what "name" trusts)');
@@ -455,6 +463,13 @@ function readGitHub(r: Reader, value: unknown, environment: string, workloads: W
             });
         }
     }
+    const subjectClaimKeys = g.subjectClaimKeys === undefined ? undefined : r.stringList(`${key}.subjectClaimKeys`, g.subjectClaimKeys);
+    const jobWorkflowRef = r.string(`${key}.jobWorkflowRef`, g.jobWorkflowRef);
+    if (subjectClaimKeys !== undefined) {
+        subjectTemplateProblems({ claimKeys: subjectClaimKeys, jobWorkflowRef }, triggers).forEach((p) =>
+            r.problems.push(p.startsWith("include_claim_keys") ? `${key}.subjectClaimKeys is ${p.slice("include_claim_keys ".length)}` : `${key}.${p}`),
+        );
+    }
     if (!repository) {
         return undefined;
     }
@@ -464,6 +479,8 @@ function readGitHub(r: Reader, value: unknown, environment: string, workloads: W
         owner,
         name,
         subjectFormat,
+        subjectClaimKeys,
+        jobWorkflowRef,
         keepNameSubjects,
         ownerId,
         repositoryId,

@@ -72,7 +72,8 @@ describe("config: defaults", () => {
         assert.strictEqual(c.environment, "staging");
         assert.deepStrictEqual(c.github.triggers, [{ kind: "environment", name: "staging" }]);
         assert.strictEqual(c.github.secretsScope, "environment");
-        assert.strictEqual(c.github.subjectFormat, "name");
+        // Not forced: the stack reads the format from GitHub before registering anything.
+        assert.strictEqual(c.github.subjectFormat, undefined);
         assert.strictEqual(c.cluster.tier, "Free");
         assert.strictEqual(c.cluster.kubeloginMode, "azurecli");
         assert.strictEqual(c.cluster.deployerPrincipalType, undefined, "left to ARM, which looks the existing principal up");
@@ -134,7 +135,22 @@ describe("config: every rule has its message", () => {
             'credless-aks:github.triggers[1] is "branch:main": would let jobs outside the protected environment obtain the identity, bypassing its reviewers and branch rules; trust only environment triggers here',
         ],
         ["unknown subject format", { github: { repository: "a/b", subjectFormat: "id" } }, 'credless-aks:github.subjectFormat is "id": must be one of name, immutable'],
-        ["unknown github key", { github: { repository: "a/b", repo: "x" } }, "credless-aks:github.repo is not a known key: expected one of repository, subjectFormat, keepNameSubjects, ownerId, repositoryId, triggers, secretsScope, environmentName, reviewers, protectedBranches, preventSelfReview, canAdminsBypass, deployNamespaces"],
+        [
+            "a subject template with a claim the stack cannot build",
+            { github: { repository: "a/b", subjectClaimKeys: ["repo", "context", "actor"] } },
+            'credless-aks:github.subjectClaimKeys is ["repo","context","actor"]: credless-aks builds subjects from repo, context, environment, job_workflow_ref only, not from "actor"; use GitHub\'s default template for this repository, or a template of those claims',
+        ],
+        [
+            "a subject template with job_workflow_ref but no workflow",
+            { github: { repository: "a/b", subjectClaimKeys: ["repo", "context", "job_workflow_ref"] } },
+            'credless-aks:github.subjectClaimKeys is ["repo","context","job_workflow_ref"]: has "job_workflow_ref": set jobWorkflowRef to the reusable workflow the deployment jobs run, as "owner/repo/.github/workflows/<file>@<ref>"',
+        ],
+        [
+            "a job workflow ref in the wrong shape",
+            { github: { repository: "a/b", subjectClaimKeys: ["repo", "context", "job_workflow_ref"], jobWorkflowRef: "deploy.yml" } },
+            'credless-aks:github.jobWorkflowRef is "deploy.yml": must be "owner/repo/.github/workflows/<file>.yml@<ref>", as GitHub writes the job_workflow_ref claim',
+        ],
+        ["unknown github key", { github: { repository: "a/b", repo: "x" } }, "credless-aks:github.repo is not a known key: expected one of repository, subjectFormat, keepNameSubjects, ownerId, repositoryId, triggers, secretsScope, environmentName, reviewers, protectedBranches, preventSelfReview, canAdminsBypass, deployNamespaces, subjectClaimKeys, jobWorkflowRef"],
         [
             "a deploy namespace no workload uses",
             { github: { repository: "a/b", deployNamespaces: ["geofencing", "kube-system"] }, workloads: [{ name: "api", namespace: "geofencing" }] },

@@ -25,6 +25,8 @@ export interface Plan {
     trustMap: TrustMap;
     policies: { evaluated: number; findings: PolicyFinding[] };
     outputs: Record<string, unknown>;
+    /** What the program warned about, such as a subject format it assumed without asking GitHub. */
+    notes: string[];
 }
 
 export function makePlan(
@@ -33,8 +35,9 @@ export function makePlan(
     deployerObjectId: string | undefined,
     policies: Plan["policies"],
     outputs: Record<string, unknown>,
+    notes: string[] = [],
 ): Plan {
-    return { stack, resources, trustMap: buildTrustMap(resources, deployerObjectId), policies, outputs };
+    return { stack, resources, trustMap: buildTrustMap(resources, deployerObjectId), policies, outputs, notes };
 }
 
 const onOff = (value: unknown) => (value === true ? "on" : value === false ? "off" : "unset");
@@ -110,6 +113,7 @@ export function renderText(plan: Plan): string {
         `credless-aks plan for stack "${plan.stack}" (offline: no cloud account, nothing contacted)`,
         summary(plan),
         "",
+        ...(plan.notes.length > 0 ? ["Notes:", ...plan.notes.map((n) => `  ! ${n}`), ""] : []),
         "Resources (+ resource, # component):",
         ...resourceTreeLines(plan.resources).map((l) => `  ${l}`),
         "",
@@ -128,6 +132,7 @@ export function renderMarkdown(plan: Plan): string {
         "",
         summary(plan),
         "",
+        ...(plan.notes.length > 0 ? ["#### Notes", "", ...plan.notes.map((n) => `- ${n}`), ""] : []),
         "#### Trust map",
         "",
         "```mermaid",
@@ -166,6 +171,7 @@ export function renderJson(plan: Plan): string {
             trustMap: plan.trustMap,
             policies: plan.policies,
             outputs: plan.outputs,
+            notes: plan.notes,
         },
         null,
         2,
