@@ -91,7 +91,7 @@ function environmentChecks(config: GitHubConfig, observed: GitHubObservation): {
     return { problems: [], warnings: [] };
 }
 
-function describe(format: GitHubSubjectFormat, claimKeys: readonly string[] | undefined): string {
+function describeSubjects(format: GitHubSubjectFormat, claimKeys: readonly string[] | undefined): string {
     return `${format === "name" ? "name-based" : "immutable"} subjects, ${claimKeys ? `custom template ${JSON.stringify(claimKeys)}` : "GitHub's default template"}`;
 }
 
@@ -118,7 +118,7 @@ export function resolveGitHub(
         }
         const example = githubSubject({ owner: config.owner, name: config.name, ownerId: config.ownerId, repositoryId: config.repositoryId }, format, config.triggers[0], resolved.subjectClaimKeys ? { claimKeys: resolved.subjectClaimKeys, jobWorkflowRef: config.jobWorkflowRef } : undefined);
         warnings.push(
-            `${KEY}: the subject format was not checked against GitHub (${notChecked}): assumed ${describe(format, resolved.subjectClaimKeys)}` +
+            `${KEY}: the subject format was not checked against GitHub (${notChecked}): assumed ${describeSubjects(format, resolved.subjectClaimKeys)}` +
                 `${config.subjectFormat ? ` (set in ${KEY}.subjectFormat)` : ""}, e.g. "${example}". ` +
                 "Repositories created, renamed or transferred on github.com since 15 July 2026 send immutable subjects; " +
                 `with a GitHub token at hand the stack reads the repository's setting (docs/immutable-subjects.md)`,
