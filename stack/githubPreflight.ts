@@ -141,7 +141,12 @@ export function resolveGitHub(
     let detectedKeys: string[] | undefined;
     if (!subject.useDefault) {
         detectedKeys = subject.includeClaimKeys;
-        if (detectedKeys === undefined && observed.organizationClaimKeys === "unreadable") {
+        if (detectedKeys === undefined && observed.organizationClaimKeys === "unreadable" && config.subjectClaimKeys !== undefined) {
+            detectedKeys = config.subjectClaimKeys;
+            warnings.push(
+                `${KEY}.subjectClaimKeys is ${JSON.stringify(config.subjectClaimKeys)}: ${repo.fullName} follows the subject template of organization ${repo.ownerLogin}, which this token may not read, so it was not checked`,
+            );
+        } else if (detectedKeys === undefined && observed.organizationClaimKeys === "unreadable") {
             problems.push(
                 `GitHub's OIDC subject setting of ${repo.fullName} is use_default false without keys of its own, so it follows the template of organization ${repo.ownerLogin}, which this token may not read: ` +
                     `give the token read access to the organization's OIDC settings, or set ${KEY}.subjectClaimKeys to that template`,
@@ -244,7 +249,7 @@ export async function checkGitHub(config: GitHubConfig, io: GitHubCheckIo): Prom
             if (!(e instanceof GitHubApiError)) {
                 throw e;
             }
-            const problem = `${e.message}: the stack reads the repository and its OIDC subject setting from GitHub (${io.baseUrl}) with the GitHub token; check that the token can read ${config.repository}`;
+            const problem = `${e.message}: the stack reads the repository and its OIDC subject setting from GitHub (${io.baseUrl}) with the GitHub token; check that the token can read ${config.repository} and its OIDC subject setting (a classic token needs the repo scope)`;
             if (!io.dryRun) {
                 throw new ConfigError([`${KEY}: ${problem}`]);
             }

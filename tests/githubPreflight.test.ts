@@ -44,6 +44,15 @@ describe("GitHub preflight: resolving what GitHub said (pure)", () => {
         ]);
     });
 
+    it("an unreadable organization template is taken from config, with a warning", () => {
+        const { resolved, problems, warnings } = resolveGitHub(github({ subjectClaimKeys: ["repo", "context"] }), observed({ useDefault: false }, { organizationClaimKeys: "unreadable" }));
+        assert.deepStrictEqual(problems, []);
+        assert.deepStrictEqual(resolved.subjectClaimKeys, ["repo", "context"]);
+        assert.deepStrictEqual(warnings, [
+            'credless-aks:github.subjectClaimKeys is ["repo","context"]: contoso/geofencing follows the subject template of organization contoso, which this token may not read, so it was not checked',
+        ]);
+    });
+
     it("a forced template GitHub contradicts names both", () => {
         const { problems } = resolveGitHub(github({ subjectClaimKeys: ["repo", "context"] }), observed({ useDefault: true }));
         assert.deepStrictEqual(problems, [
