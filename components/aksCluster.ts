@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as k8s from "@pulumi/kubernetes";
+import { ArgumentProblems } from "./argumentProblems";
 import { KUBELOGIN_MODES, KubeloginMode, toNonInteractiveKubeconfig } from "./kubeconfig";
 import { RbacPropagationWait } from "./rbacPropagationWait";
 import { assignRole } from "./roles";
@@ -413,17 +414,17 @@ export class AksCluster extends pulumi.ComponentResource {
             timeoutSeconds: number;
         },
     ): void {
-        const problems: string[] = [];
+        const problems = new ArgumentProblems("AksCluster", name);
         const oneOf = (key: string, value: string, allowed: readonly string[]) => {
             if (!allowed.includes(value)) {
-                problems.push(`${key} is "${value}": must be one of ${allowed.join(", ")}`);
+                problems.fail(key, value, `must be one of ${allowed.join(", ")}`);
             }
         };
         if (!CLUSTER_NAME.test(v.clusterName)) {
-            problems.push(`clusterName is "${v.clusterName}": must be 1 to 63 letters, digits, '_' or '-', starting and ending with a letter or digit`);
+            problems.fail("clusterName", v.clusterName, "must be 1 to 63 letters, digits, '_' or '-', starting and ending with a letter or digit");
         }
         if (!DNS_PREFIX.test(v.dnsPrefix)) {
-            problems.push(`dnsPrefix is "${v.dnsPrefix}": must be 1 to 54 letters, digits or '-', starting and ending with a letter or digit`);
+            problems.fail("dnsPrefix", v.dnsPrefix, "must be 1 to 54 letters, digits or '-', starting and ending with a letter or digit");
         }
         oneOf("tier", v.tier, CLUSTER_TIERS);
         oneOf("autoUpgradeChannel", v.autoUpgradeChannel, AUTO_UPGRADE_CHANNELS);
@@ -432,47 +433,43 @@ export class AksCluster extends pulumi.ComponentResource {
         oneOf("kubeloginMode", v.kubeloginMode, KUBELOGIN_MODES);
         const channels = upgradeChannelProblem(v.autoUpgradeChannel, v.nodeOsUpgradeChannel);
         if (channels) {
-            problems.push(channels);
+            problems.add(channels);
         }
         const pool = args.nodePool ?? {};
         for (const [key, value] of [["count", v.count], ["minCount", pool.minCount], ["maxCount", pool.maxCount]] as const) {
             if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 1000)) {
-                problems.push(`nodePool.${key} is ${value}: must be a whole number from 1 to 1000`);
+                problems.fail(`nodePool.${key}`, value, "must be a whole number from 1 to 1000");
             }
         }
         if ((pool.minCount === undefined) !== (pool.maxCount === undefined)) {
-            problems.push("nodePool.minCount and nodePool.maxCount must be set together to turn on the cluster autoscaler");
+            problems.add("nodePool.minCount and nodePool.maxCount must be set together to turn on the cluster autoscaler");
         } else if (pool.minCount !== undefined && pool.maxCount !== undefined && !(pool.minCount <= v.count && v.count <= pool.maxCount)) {
-            problems.push(`nodePool is {"minCount":${pool.minCount},"count":${v.count},"maxCount":${pool.maxCount}}: needs minCount <= count <= maxCount`);
+            problems.fail("nodePool", { minCount: pool.minCount, count: v.count, maxCount: pool.maxCount }, "needs minCount <= count <= maxCount");
         }
         (pool.availabilityZones ?? []).forEach((zone, i) => {
             if (!["1", "2", "3"].includes(zone)) {
-                problems.push(`nodePool.availabilityZones[${i}] is "${zone}": must be "1", "2" or "3"`);
+                problems.fail(`nodePool.availabilityZones[${i}]`, zone, 'must be "1", "2" or "3"');
             }
         });
         (args.authorizedIpRanges ?? []).forEach((range, i) => {
-            const broken = typeof range === "string" ? ipv4CidrRule(range) : undefined;
-            if (broken) {
-                problems.push(`authorizedIpRanges[${i}] is "${range}": ${broken}`);
+            if (typeof range === "string") {
+                problems.check(`authorizedIpRanges[${i}]`, range, ipv4CidrRule);
             }
         });
         (args.adminGroupObjectIds ?? []).forEach((id, i) => {
-            const broken = typeof id === "string" ? guidRule(id) : undefined;
-            if (broken) {
-                problems.push(`adminGroupObjectIds[${i}] is "${id}": ${broken}`);
+            if (typeof id === "string") {
+                problems.check(`adminGroupObjectIds[${i}]`, id, guidRule);
             }
         });
         if (args.deployer?.principalType !== undefined) {
             oneOf("deployer.principalType", args.deployer.principalType, ["User", "ServicePrincipal"]);
         }
         if (args.maintenanceWindow) {
-            problems.push(...maintenanceWindowProblems(args.maintenanceWindow));
+            maintenanceWindowProblems(args.maintenanceWindow).forEach((p) => problems.add(p));
         }
         if (!Number.isInteger(v.timeoutSeconds) || v.timeoutSeconds < 0 || v.timeoutSeconds > 3600) {
-            problems.push(`rbacPropagationTimeoutSeconds is ${v.timeoutSeconds}: must be a whole number from 0 to 3600`);
+            problems.fail("rbacPropagationTimeoutSeconds", v.timeoutSeconds, "must be a whole number from 0 to 3600");
         }
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`AksCluster "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`, this);
-        }
+        problems.throwIfAny(this);
     }
 }

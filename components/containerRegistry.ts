@@ -1,25 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
+import { ArgumentProblems } from "./argumentProblems";
 import { registryName } from "./naming";
-import { assignRole, BuiltInRoleName, PrincipalType } from "./roles";
+import { assignRole, BuiltInRoleName, PrincipalType, registryDataRole } from "./roles";
 
 /** Source: learn.microsoft.com/azure/container-registry/container-registry-skus. */
 export const REGISTRY_SKUS = ["Basic", "Standard", "Premium"] as const;
 export type RegistrySku = (typeof REGISTRY_SKUS)[number];
-
-/**
- * The data-plane roles that grant pull and push in each role assignment
- * permissions mode. In "RBAC Registry + ABAC Repository Permissions" mode
- * AcrPull and AcrPush are not honored; the repository roles are, and without
- * an ABAC condition they apply to every repository.
- * Source: learn.microsoft.com/azure/container-registry/container-registry-rbac-abac-repository-permissions
- * ("Effect on existing role assignments").
- */
-const DATA_ROLES: Record<"rbac" | "abac", { pull: BuiltInRoleName; push: BuiltInRoleName }> = {
-    rbac: { pull: "AcrPull", push: "AcrPush" },
-    abac: { pull: "Container Registry Repository Reader", push: "Container Registry Repository Writer" },
-};
 
 export interface ContainerRegistryArgs {
     /** Required. Resource group of the registry. */
@@ -93,7 +81,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     public readonly registryName: pulumi.Output<string>;
     public readonly resourceId: pulumi.Output<string>;
     public readonly loginServer: pulumi.Output<string>;
-    private readonly roles: { pull: BuiltInRoleName; push: BuiltInRoleName };
+    private readonly abacRepositoryPermissions: boolean;
 
     constructor(name: string, args: ContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("credless-aks:acr:ContainerRegistry", name, {}, opts);
@@ -104,35 +92,35 @@ export class ContainerRegistry extends pulumi.ComponentResource {
         const allowExports = args.allowExports ?? !(premium && !publicNetworkAccess);
         const zoneRedundancy = args.zoneRedundancy ?? false;
         const retentionDays = args.retentionDays ?? 7;
-        this.roles = DATA_ROLES[args.abacRepositoryPermissions ? "abac" : "rbac"];
+        this.abacRepositoryPermissions = args.abacRepositoryPermissions ?? false;
 
-        const problems: string[] = [];
+        const problems = new ArgumentProblems("ContainerRegistry", name);
         if (!/[A-Za-z0-9]/.test(args.namePrefix)) {
-            problems.push(`namePrefix is "${args.namePrefix}": must contain at least one letter or digit (the registry name allows only alphanumerics)`);
+            problems.fail("namePrefix", args.namePrefix, "must contain at least one letter or digit (the registry name allows only alphanumerics)");
         }
         if (!(REGISTRY_SKUS as readonly string[]).includes(sku)) {
-            problems.push(`sku is "${sku}": must be one of ${REGISTRY_SKUS.join(", ")}`);
+            problems.fail("sku", sku, `must be one of ${REGISTRY_SKUS.join(", ")}`);
         }
         if (args.retentionDays !== undefined && (!Number.isInteger(args.retentionDays) || args.retentionDays < 0 || args.retentionDays > 365)) {
-            problems.push(`retentionDays is ${args.retentionDays}: must be a whole number from 0 to 365`);
+            problems.fail("retentionDays", args.retentionDays, "must be a whole number from 0 to 365");
         }
         if (args.retentionDays !== undefined && !premium) {
-            problems.push(`retentionDays is ${args.retentionDays}: needs sku "Premium"; retention policies exist only there (the sku is "${sku}")`);
+            problems.fail("retentionDays", args.retentionDays, `needs sku "Premium"; retention policies exist only there (the sku is "${sku}")`);
         }
         if (args.zoneRedundancy === true && !premium) {
-            problems.push(`zoneRedundancy is true: needs sku "Premium" (the sku is "${sku}")`);
+            problems.fail("zoneRedundancy", true, `needs sku "Premium" (the sku is "${sku}")`);
         }
         if (!publicNetworkAccess && !premium) {
-            problems.push(`publicNetworkAccess is false: needs sku "Premium" (the sku is "${sku}")`);
+            problems.fail("publicNetworkAccess", false, `needs sku "Premium" (the sku is "${sku}")`);
         }
         if (!allowExports && !(premium && !publicNetworkAccess)) {
-            problems.push(
-                `allowExports is false: ACR disables exports only on a Premium registry whose public network access is disabled (the sku is "${sku}", publicNetworkAccess is ${publicNetworkAccess})`,
+            problems.fail(
+                "allowExports",
+                false,
+                `ACR disables exports only on a Premium registry whose public network access is disabled (the sku is "${sku}", publicNetworkAccess is ${publicNetworkAccess})`,
             );
         }
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`ContainerRegistry "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`, this);
-        }
+        problems.throwIfAny(this);
 
         const seed =
             args.nameSeed ??
@@ -167,12 +155,12 @@ export class ContainerRegistry extends pulumi.ComponentResource {
 
     /** Grants pull (AcrPull, or Container Registry Repository Reader in ABAC mode) on this registry. `name` is the Pulumi name of the assignment. */
     grantPull(name: string, principalId: pulumi.Input<string>, principalType: PrincipalType, opts?: RegistryGrantOptions): authorization.RoleAssignment {
-        return this.grant(name, this.roles.pull, principalId, principalType, opts);
+        return this.grant(name, registryDataRole("pull", this.abacRepositoryPermissions), principalId, principalType, opts);
     }
 
     /** Grants push and pull (AcrPush, or Container Registry Repository Writer in ABAC mode) on this registry. */
     grantPush(name: string, principalId: pulumi.Input<string>, principalType: PrincipalType, opts?: RegistryGrantOptions): authorization.RoleAssignment {
-        return this.grant(name, this.roles.push, principalId, principalType, opts);
+        return this.grant(name, registryDataRole("push", this.abacRepositoryPermissions), principalId, principalType, opts);
     }
 
     /**

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
+import { ArgumentProblems, invalidArgumentsMessage } from "./argumentProblems";
 import { GITHUB_OIDC_ISSUER } from "./githubConstants";
 import { MAX_FEDERATED_CREDENTIAL_SUBJECT_LENGTH, MAX_FEDERATED_CREDENTIALS, TOKEN_EXCHANGE_AUDIENCE } from "./microsoftConstants";
-import { assignRole, grantableRoleRule } from "./roles";
+import { assignRole, grantableRoleRule, registryDataRole } from "./roles";
 import {
     githubCredentialName,
     GitHubSubjectFormat,
@@ -145,11 +146,7 @@ export class GitHubActionsIdentity extends pulumi.ComponentResource {
         const namespaceRole = args.cluster?.namespaceRole ?? "Azure Kubernetes Service RBAC Writer";
         const template: GitHubSubjectTemplate | undefined = args.subjectClaimKeys ? { claimKeys: args.subjectClaimKeys, jobWorkflowRef: args.jobWorkflowRef } : undefined;
 
-        const problems = this.problems(args, format, keepNameSubjects, triggers, formats.length, namespaceRole);
-        problems.push(...(template ? subjectTemplateProblems(template, triggers).map((p) => `subjectClaimKeys: ${p}`) : []));
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`GitHubActionsIdentity "${name}": ${problems.join("; ")}`, this);
-        }
+        this.validate(name, args, format, keepNameSubjects, triggers, formats.length, namespaceRole, template);
 
         const displayName = `github-${repository.owner}-${repository.name}-${args.environment}`;
         const application = new azuread.Application(
@@ -200,7 +197,7 @@ export class GitHubActionsIdentity extends pulumi.ComponentResource {
             description,
         });
         if (args.registry) {
-            const role = args.registry.abacRepositoryPermissions ? "Container Registry Repository Writer" : "AcrPush";
+            const role = registryDataRole("push", args.registry.abacRepositoryPermissions ?? false);
             assignRole(`${name}-registry-push`, args.registry.resourceId, spec(role, `${displayName}: push images`), { parent: this });
         }
         if (args.cluster) {
@@ -250,69 +247,72 @@ export class GitHubActionsIdentity extends pulumi.ComponentResource {
         try {
             subject = githubSubject(repo, format, trigger, template);
         } catch (e) {
-            throw new pulumi.ResourceError(`GitHubActionsIdentity "${name}": ${(e as Error).message}`, this);
+            throw new pulumi.ResourceError(invalidArgumentsMessage("GitHubActionsIdentity", name, [(e as Error).message]), this);
         }
         if (subject.length > MAX_FEDERATED_CREDENTIAL_SUBJECT_LENGTH) {
             throw new pulumi.ResourceError(
-                `GitHubActionsIdentity "${name}": subject "${subject}" has ${subject.length} characters: Entra ID allows at most ${MAX_FEDERATED_CREDENTIAL_SUBJECT_LENGTH}`,
+                invalidArgumentsMessage("GitHubActionsIdentity", name, [
+                    `subject "${subject}" has ${subject.length} characters: Entra ID allows at most ${MAX_FEDERATED_CREDENTIAL_SUBJECT_LENGTH}`,
+                ]),
                 this,
             );
         }
         return subject;
     }
 
-    private problems(
+    /** Every problem of the arguments in one ResourceError. */
+    private validate(
+        name: string,
         args: GitHubActionsIdentityArgs,
         format: string,
         keepNameSubjects: boolean,
         triggers: GitHubTrigger[],
         credentialsPerTrigger: number,
         namespaceRole: string,
-    ): string[] {
-        const problems: string[] = [];
-        const check = (key: string, value: string, rule: (v: string) => string | undefined) => {
-            const broken = rule(value);
-            if (broken) {
-                problems.push(`${key} is ${JSON.stringify(value)}: ${broken}`);
-            }
-        };
+        template: GitHubSubjectTemplate | undefined,
+    ): void {
+        const problems = new ArgumentProblems("GitHubActionsIdentity", name);
+        const check = (key: string, value: string, rule: (v: string) => string | undefined) => problems.check(key, value, rule);
         check("repository.owner", args.repository.owner, githubOwnerRule);
         check("repository.name", args.repository.name, githubRepositoryNameRule);
         check("environment", args.environment, environmentNameRule);
         if (!(SUBJECT_FORMATS as readonly string[]).includes(format)) {
-            problems.push(`subjectFormat is ${JSON.stringify(format)}: must be one of ${SUBJECT_FORMATS.join(", ")}`);
+            problems.add(`subjectFormat is ${JSON.stringify(format)}: must be one of ${SUBJECT_FORMATS.join(", ")}`);
         }
         if (format === "immutable" && (args.repository.ownerId === undefined || args.repository.repositoryId === undefined)) {
-            problems.push(
+            problems.add(
                 'subjectFormat is "immutable": it needs repository.ownerId and repository.repositoryId (GitHub\'s numeric ids; look them up through the GitHub provider or set them in config)',
             );
         }
         if (keepNameSubjects && format !== "immutable") {
-            problems.push(`keepNameSubjects is true: it only applies with subjectFormat "immutable" (the subject format is "${format}")`);
+            problems.add(`keepNameSubjects is true: it only applies with subjectFormat "immutable" (the subject format is "${format}")`);
         }
         if (triggers.length === 0) {
-            problems.push("triggers is []: must list at least one trigger, or be left out to trust the environment's jobs");
+            problems.add("triggers is []: must list at least one trigger, or be left out to trust the environment's jobs");
         }
-        problems.push(...githubTriggerProblems(triggers));
+        githubTriggerProblems(triggers).forEach((p) => problems.add(p));
         const credentialCount = triggers.length * credentialsPerTrigger;
         if (credentialCount > MAX_FEDERATED_CREDENTIALS) {
-            problems.push(
+            problems.add(
                 `triggers needs ${credentialCount} federated credentials (${triggers.length} triggers${credentialsPerTrigger > 1 ? ", twice with keepNameSubjects" : ""}): Entra ID allows at most ${MAX_FEDERATED_CREDENTIALS} on one application`,
             );
         }
         if (args.cluster) {
             const namespaces = args.cluster.namespaces;
             if (namespaces.length === 0) {
-                problems.push("cluster.namespaces is []: must list at least one namespace to deploy to");
+                problems.add("cluster.namespaces is []: must list at least one namespace to deploy to");
             }
             namespaces.forEach((namespace, i) => {
                 check(`cluster.namespaces[${i}]`, namespace, dnsLabelRule);
                 if (namespaces.indexOf(namespace) !== i) {
-                    problems.push(`cluster.namespaces[${i}] is ${JSON.stringify(namespace)}: is listed twice`);
+                    problems.add(`cluster.namespaces[${i}] is ${JSON.stringify(namespace)}: is listed twice`);
                 }
             });
             check("cluster.namespaceRole", namespaceRole, grantableRoleRule);
         }
-        return problems;
+        if (template) {
+            subjectTemplateProblems(template, triggers).forEach((p) => problems.add(`subjectClaimKeys: ${p}`));
+        }
+        problems.throwIfAny(this);
     }
 }

@@ -1,5 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as github from "@pulumi/github";
+import { ArgumentProblems } from "./argumentProblems";
+import { deploymentBranchPolicySetting, deploymentPatternProblems } from "./deploymentPatterns";
+import { GitHubDeploymentBranchPolicy } from "./gitHubDeploymentBranchPolicy";
 import { GITHUB_SECRET_NAMES, GITHUB_VARIABLE_NAMES, GitHubSecretName, GitHubVariableName } from "./githubConstants";
 import { parseGitHubTrigger } from "./subjects";
 import { githubRepositoryNameRule } from "./validation";
@@ -31,8 +34,16 @@ export interface GitHubDeploymentSecretsArgs {
      * that uses the environment (at most 6 together). Defaults to none.
      */
     reviewers?: { userIds?: number[]; teamIds?: number[] };
-    /** Optional. Only branches with branch protection rules may deploy to the environment. Defaults to false (any branch). */
-    protectedBranches?: boolean;
+    /**
+     * Optional. Branch name patterns that alone may deploy to the environment
+     * (e.g. ["main"]), through GitHub's custom deployment branch policies,
+     * which hold whether or not the repository has branch protection rules.
+     * Defaults to none: with neither these nor deploymentTags, every branch
+     * and tag may deploy.
+     */
+    deploymentBranches?: string[];
+    /** Optional. Tag name patterns that may deploy to the environment (e.g. ["v*"]). Defaults to none. */
+    deploymentTags?: string[];
     /** Optional. Reviewers may not approve jobs they triggered themselves. Defaults to false, GitHub's default. */
     preventSelfReview?: boolean;
     /** Optional. Repository admins may bypass the environment's protection rules. Defaults to true, GitHub's default. */
@@ -49,7 +60,7 @@ export interface GitHubDeploymentSecretsArgs {
  * What the workflows read, written to GitHub: the `azure/login` secrets and
  * the registry login server as secrets, the cluster's name and resource
  * group as variables, in a GitHub environment (created here, with optional
- * reviewers and branch policy) or in the repository.
+ * reviewers and the branches and tags that may deploy) or in the repository.
  */
 export class GitHubDeploymentSecrets extends pulumi.ComponentResource {
     readonly scope: SecretScope;
@@ -64,12 +75,11 @@ export class GitHubDeploymentSecrets extends pulumi.ComponentResource {
         const scope = args.scope ?? "environment";
         const userIds = args.reviewers?.userIds ?? [];
         const teamIds = args.reviewers?.teamIds ?? [];
-        const protectedBranches = args.protectedBranches ?? false;
+        const deploymentPatterns = { branches: args.deploymentBranches ?? [], tags: args.deploymentTags ?? [] };
 
-        const problems = this.problems(args, scope, userIds.length + teamIds.length);
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`GitHubDeploymentSecrets "${name}": ${problems.join("; ")}`, this);
-        }
+        const problems = new ArgumentProblems("GitHubDeploymentSecrets", name);
+        this.problems(args, scope, userIds.length + teamIds.length).forEach((p) => problems.add(p));
+        problems.throwIfAny(this);
 
         // A replacement that kept the same repository, environment and name would
         // otherwise write the new secret first and then delete it with the old one.
@@ -86,12 +96,19 @@ export class GitHubDeploymentSecrets extends pulumi.ComponentResource {
                         userIds.length + teamIds.length > 0
                             ? [{ users: userIds.length > 0 ? userIds : undefined, teams: teamIds.length > 0 ? teamIds : undefined }]
                             : undefined,
-                    deploymentBranchPolicy: protectedBranches ? { protectedBranches: true, customBranchPolicies: false } : undefined,
+                    deploymentBranchPolicy: deploymentBranchPolicySetting(deploymentPatterns),
                     preventSelfReview: args.preventSelfReview,
                     canAdminsBypass: args.canAdminsBypass,
                 },
                 { parent: this, provider: args.provider },
             );
+            if (deploymentBranchPolicySetting(deploymentPatterns)) {
+                new GitHubDeploymentBranchPolicy(
+                    `${name}-deployment-refs`,
+                    { repository: environment.repository, environment: environment.environment, ...deploymentPatterns, provider: args.provider },
+                    { parent: this },
+                );
+            }
             for (const secretName of GITHUB_SECRET_NAMES) {
                 new github.ActionsEnvironmentSecret(
                     resourceName(secretName),
@@ -160,6 +177,11 @@ export class GitHubDeploymentSecrets extends pulumi.ComponentResource {
                     `environmentName is ${JSON.stringify(args.environmentName)}: must be 1 to 255 characters without whitespace, ':' or wildcard characters (jobs that use it are trusted by their OIDC subject)`,
                 );
             }
+            problems.push(...deploymentPatternProblems({ branches: args.deploymentBranches, tags: args.deploymentTags }, { branches: "deploymentBranches", tags: "deploymentTags" }));
+            const given = [args.deploymentBranches, args.deploymentTags].filter((list) => list !== undefined);
+            if (given.length > 0 && given.every((list) => list.length === 0)) {
+                problems.push("deploymentBranches and deploymentTags list no pattern: leave them out to let every branch deploy, or list at least one");
+            }
             if (reviewerCount > MAX_ENVIRONMENT_REVIEWERS) {
                 problems.push(`reviewers lists ${reviewerCount} users and teams: GitHub allows at most ${MAX_ENVIRONMENT_REVIEWERS} required reviewers on an environment`);
             }
@@ -167,7 +189,8 @@ export class GitHubDeploymentSecrets extends pulumi.ComponentResource {
             const environmentOnly = [
                 ["environmentName", args.environmentName !== undefined],
                 ["reviewers", reviewerCount > 0],
-                ["protectedBranches", args.protectedBranches !== undefined],
+                ["deploymentBranches", args.deploymentBranches !== undefined],
+                ["deploymentTags", args.deploymentTags !== undefined],
                 ["preventSelfReview", args.preventSelfReview !== undefined],
                 ["canAdminsBypass", args.canAdminsBypass !== undefined],
             ] as const;
@@ -176,6 +199,11 @@ export class GitHubDeploymentSecrets extends pulumi.ComponentResource {
                     problems.push(`${key} is set with scope "repository": it configures a GitHub environment, which this scope does not create`);
                 }
             }
+        }
+        if ((args as { protectedBranches?: unknown }).protectedBranches !== undefined) {
+            problems.push(
+                `protectedBranches is ${JSON.stringify((args as { protectedBranches?: unknown }).protectedBranches)}: it is no longer supported, because GitHub lets every branch deploy when the repository has no branch protection rule; list the branches that may deploy in deploymentBranches (e.g. ["main"]) instead`,
+            );
         }
         const checkNames = (key: string, given: Record<string, unknown>, expected: readonly string[]) => {
             for (const missing of expected.filter((n) => given[n] === undefined)) {

@@ -73,6 +73,52 @@ export function grantableRoleRule(roleDefinitionIdOrName: string): string | unde
     return `grants control of the scope or of who may access it, which credless-aks never grants (${names}); pick a narrower role`;
 }
 
+/** What a grant on a container registry allows: pulling images, or pushing (and pulling) them. */
+export type RegistryAccess = "pull" | "push";
+
+/**
+ * The built-in roles that grant pull and push on a whole registry, by the
+ * registry's role assignment permissions mode: the one place where that
+ * choice is made, for ContainerRegistry's grants (and so the kubelet's),
+ * GitHubActionsIdentity's push and the stack's workload roles on the
+ * registry. In "RBAC Registry + ABAC Repository Permissions" mode the legacy
+ * roles AcrPull and AcrPush are not honoured; the repository roles are, and
+ * without an ABAC condition they apply to every repository.
+ * Source: learn.microsoft.com/azure/container-registry/container-registry-rbac-abac-repository-permissions
+ * ("Legacy ACR roles such as AcrPull, AcrPush, and AcrDelete are not honored in ABAC-enabled registries";
+ * "assigning ABAC-enabled roles without conditions grants registry-wide permissions"); the ids are in
+ * BUILT_IN_ROLES, checked against the built-in roles list ("Containers").
+ */
+const REGISTRY_DATA_ROLES: Record<"rbac" | "abac", Record<RegistryAccess, BuiltInRoleName>> = {
+    rbac: { pull: "AcrPull", push: "AcrPush" },
+    abac: { pull: "Container Registry Repository Reader", push: "Container Registry Repository Writer" },
+};
+
+/** The role that grants `access` on a registry, given whether it is in ABAC repository-permissions mode. */
+export function registryDataRole(access: RegistryAccess, abacRepositoryPermissions: boolean): BuiltInRoleName {
+    return REGISTRY_DATA_ROLES[abacRepositoryPermissions ? "abac" : "rbac"][access];
+}
+
+/**
+ * A role to grant at a registry's scope, as that registry honours it: on a
+ * registry in ABAC repository-permissions mode, AcrPull and AcrPush (by
+ * name or id) become registryDataRole("pull" / "push", true); every other
+ * role, and every role on a registry in RBAC mode, is returned as given.
+ */
+export function registryScopedRole(roleDefinitionIdOrName: string, abacRepositoryPermissions: boolean): string {
+    if (!abacRepositoryPermissions) {
+        return roleDefinitionIdOrName;
+    }
+    let roleId: string;
+    try {
+        roleId = resolveRoleId(roleDefinitionIdOrName);
+    } catch {
+        return roleDefinitionIdOrName;
+    }
+    const legacy = (Object.keys(REGISTRY_DATA_ROLES.rbac) as RegistryAccess[]).find((access) => BUILT_IN_ROLES[REGISTRY_DATA_ROLES.rbac[access]] === roleId);
+    return legacy ? registryDataRole(legacy, true) : roleDefinitionIdOrName;
+}
+
 /**
  * Principal types accepted by ARM role assignments. A managed identity and an
  * app's service principal are both "ServicePrincipal".

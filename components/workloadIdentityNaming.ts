@@ -164,22 +164,23 @@ export function workloadLabels(labels: Record<string, string>): Record<string, s
     return { ...labels, [MANAGED_BY_LABEL]: MANAGED_BY };
 }
 
-/** The first problem with caller labels, as "<key> is <value>: <rule>", or undefined. */
-export function labelsProblem(labels: Record<string, string>): string | undefined {
+/** Every problem with caller labels, each as "<key> is <value>: <rule>". */
+export function labelsProblems(labels: Record<string, string>): string[] {
+    const problems: string[] = [];
     for (const [key, value] of Object.entries(labels)) {
         const keyRule = labelKeyRule(key);
         if (keyRule) {
-            return `labels has the key ${JSON.stringify(key)}, which ${keyRule}`;
-        }
-        if (key === MANAGED_BY_LABEL) {
-            return `labels["${key}"] is ${JSON.stringify(value)}: is set by the component to "${MANAGED_BY}"`;
-        }
-        const valueRule = labelValueRule(value);
-        if (valueRule) {
-            return `labels["${key}"] is ${JSON.stringify(value)}: ${valueRule}`;
+            problems.push(`labels has the key ${JSON.stringify(key)}, which ${keyRule}`);
+        } else if (key === MANAGED_BY_LABEL) {
+            problems.push(`labels["${key}"] is ${JSON.stringify(value)}: is set by the component to "${MANAGED_BY}"`);
+        } else {
+            const valueRule = labelValueRule(value);
+            if (valueRule) {
+                problems.push(`labels["${key}"] is ${JSON.stringify(value)}: ${valueRule}`);
+            }
         }
     }
-    return undefined;
+    return problems;
 }
 
 /** What a pod template needs to use the service account's workload identity. */

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as azuread from "@pulumi/azuread";
 import * as k8s from "@pulumi/kubernetes";
+import { ArgumentProblems, invalidArgumentsMessage } from "./argumentProblems";
 import { MAX_FEDERATED_CREDENTIALS, TOKEN_EXCHANGE_AUDIENCE } from "./microsoftConstants";
 import { assignRole, grantableRoleRule, resolveRoleId } from "./roles";
 import { serviceAccountSubject } from "./subjects";
@@ -10,7 +11,7 @@ import {
     federatedCredentialName,
     federatedCredentialNameRule,
     issuerUrlRule,
-    labelsProblem,
+    labelsProblems,
     managedIdentityName,
     managedIdentityNameRule,
     podTemplateSnippet,
@@ -180,49 +181,34 @@ export class WorkloadIdentityServiceAccount extends pulumi.ComponentResource {
         const roleAssignments = args.roleAssignments ?? [];
         const labels = args.labels ?? {};
 
-        const problem = (message: string): never => {
-            throw new pulumi.ResourceError(message, this);
-        };
+        const problems = new ArgumentProblems("WorkloadIdentityServiceAccount", name);
         if (args.namespaceResource && createNamespace) {
-            problem("namespaceResource is set and createNamespace is true: set createNamespace false when the namespace is created elsewhere");
+            problems.add("namespaceResource is set and createNamespace is true: set createNamespace false when the namespace is created elsewhere");
         }
-        const fail = (key: string, value: unknown, rule: string): never => problem(`${key} is ${JSON.stringify(value)}: ${rule}`);
-        const check = (key: string, value: string, rule: (v: string) => string | undefined): void => {
-            const broken = rule(value);
-            if (broken) {
-                fail(key, value, broken);
-            }
-        };
-
         if (!(WORKLOAD_IDENTITY_TYPES as readonly string[]).includes(identityType)) {
-            fail("identityType", identityType, `must be one of ${WORKLOAD_IDENTITY_TYPES.join(", ")}`);
+            problems.fail("identityType", identityType, `must be one of ${WORKLOAD_IDENTITY_TYPES.join(", ")}`);
         }
-        const federations = this.federations(args, problem, fail, check);
+        const federations = this.federations(args, problems);
         if (identityType === "managedIdentity") {
             if (args.resourceGroupName === undefined) {
-                problem('resourceGroupName is missing: it is required when identityType is "managedIdentity"');
+                problems.add('resourceGroupName is missing: it is required when identityType is "managedIdentity"');
             }
             if (args.location === undefined) {
-                problem('location is missing: it is required when identityType is "managedIdentity"');
+                problems.add('location is missing: it is required when identityType is "managedIdentity"');
             }
-            check("identityName", identityName, managedIdentityNameRule);
+            problems.check("identityName", identityName, managedIdentityNameRule);
             if (args.applicationOwners !== undefined) {
-                problem('applicationOwners is set: it applies only to identityType "application"');
+                problems.add('applicationOwners is set: it applies only to identityType "application"');
             }
         } else if (args.tags !== undefined) {
-            problem('tags is set: it applies only to identityType "managedIdentity"; Entra app registrations carry no Azure tags');
+            problems.add('tags is set: it applies only to identityType "managedIdentity"; Entra app registrations carry no Azure tags');
         }
         if (args.tokenExpirationSeconds !== undefined) {
-            const broken = tokenExpirationRule(args.tokenExpirationSeconds);
-            if (broken) {
-                fail("tokenExpirationSeconds", args.tokenExpirationSeconds, broken);
-            }
+            problems.check("tokenExpirationSeconds", args.tokenExpirationSeconds, tokenExpirationRule);
         }
-        const labelProblem = labelsProblem(labels);
-        if (labelProblem) {
-            problem(labelProblem);
-        }
-        const roleKeys = this.roleKeys(roleAssignments, fail);
+        labelsProblems(labels).forEach((p) => problems.add(p));
+        const roleKeys = this.roleKeys(roleAssignments, problems);
+        problems.throwIfAny(this);
 
         // The Azure identity and its federated credentials.
         let credentials: pulumi.Resource[];
@@ -316,9 +302,13 @@ export class WorkloadIdentityServiceAccount extends pulumi.ComponentResource {
                 metadata: {
                     name: args.serviceAccountName,
                     namespace: namespace
-                        ? namespace.metadata.name.apply((n) =>
-                              n === args.namespace ? n : problem(`namespaceResource is named "${n}" but namespace is "${args.namespace}": they must be equal`),
-                          )
+                        ? namespace.metadata.name.apply((n) => {
+                              if (n !== args.namespace) {
+                                  const mismatch = `namespaceResource is named "${n}" but namespace is "${args.namespace}": they must be equal`;
+                                  throw new pulumi.ResourceError(invalidArgumentsMessage("WorkloadIdentityServiceAccount", name, [mismatch]), this);
+                              }
+                              return n;
+                          })
                         : args.namespace,
                     labels: objectLabels,
                     annotations: workloadIdentityAnnotations<pulumi.Input<string>>(this.clientId, args.tenantId, args.tokenExpirationSeconds),
@@ -346,17 +336,13 @@ export class WorkloadIdentityServiceAccount extends pulumi.ComponentResource {
     }
 
     /** The service account's own federation and the additional ones, validated, named and with their subjects. */
-    private federations(
-        args: WorkloadIdentityServiceAccountArgs,
-        problem: (message: string) => never,
-        fail: (key: string, value: unknown, rule: string) => never,
-        check: (key: string, value: string, rule: (v: string) => string | undefined) => void,
-    ): Federation[] {
+    private federations(args: WorkloadIdentityServiceAccountArgs, problems: ArgumentProblems): Federation[] {
+        const check = (key: string, value: string, rule: (v: string) => string | undefined) => problems.check(key, value, rule);
         check("namespace", args.namespace, dnsLabelRule);
         check("serviceAccountName", args.serviceAccountName, dnsSubdomainRule);
         const additional = args.additionalFederations ?? [];
         if (additional.length + 1 > MAX_FEDERATED_CREDENTIALS) {
-            problem(
+            problems.add(
                 `additionalFederations has ${additional.length} entries: with the service account's own credential the identity would hold ${additional.length + 1} federated credentials; Entra ID allows at most ${MAX_FEDERATED_CREDENTIALS} per application or user-assigned managed identity`,
             );
         }
@@ -394,7 +380,7 @@ export class WorkloadIdentityServiceAccount extends pulumi.ComponentResource {
             const clash = out.slice(0, i).find((g) => g.name === f.name);
             if (clash) {
                 const given = additional[i - 1].name !== undefined;
-                problem(
+                problems.add(
                     `${f.key}.name is ${given ? JSON.stringify(f.name) : `missing (defaults to "${f.name}")`}: ${clash.key} already has that federated credential name; give this credential its own name, for example after its cluster`,
                 );
             }
@@ -402,7 +388,7 @@ export class WorkloadIdentityServiceAccount extends pulumi.ComponentResource {
             // Entra ID refuses other duplicates itself ("Issuer and subject combination already exists").
             const duplicate = out.slice(0, i).find((g) => g.subject === f.subject && g.issuerUrl === f.issuerUrl);
             if (duplicate) {
-                fail(
+                problems.fail(
                     f.key,
                     { namespace: f.namespace, serviceAccountName: f.serviceAccountName },
                     `has the same issuer and subject as ${duplicate.key}; Entra ID requires each issuer and subject pair to be unique per identity`,
@@ -413,14 +399,13 @@ export class WorkloadIdentityServiceAccount extends pulumi.ComponentResource {
     }
 
     /** Validated roles, each with the key of its Pulumi name. */
-    private roleKeys(roleAssignments: WorkloadRoleAssignment[], fail: (key: string, value: unknown, rule: string) => never): string[] {
+    private roleKeys(roleAssignments: WorkloadRoleAssignment[], problems: ArgumentProblems): string[] {
         const perRole = new Map<string, number>();
         const keys: string[] = [];
         roleAssignments.forEach((r, i) => {
-            const key = `roleAssignments[${i}].roleDefinitionIdOrName`;
-            const rule = grantableRoleRule(r.roleDefinitionIdOrName);
-            if (rule) {
-                fail(key, r.roleDefinitionIdOrName, rule);
+            if (!problems.check(`roleAssignments[${i}].roleDefinitionIdOrName`, r.roleDefinitionIdOrName, grantableRoleRule)) {
+                keys.push("");
+                return;
             }
             const roleId = resolveRoleId(r.roleDefinitionIdOrName);
             const scope = typeof r.scope === "string" ? r.scope : undefined;
@@ -430,7 +415,7 @@ export class WorkloadIdentityServiceAccount extends pulumi.ComponentResource {
             }
             const roleKey = roleAssignmentKey(roleId, scope, occurrence);
             if (keys.includes(roleKey)) {
-                fail(`roleAssignments[${i}]`, { roleDefinitionIdOrName: r.roleDefinitionIdOrName, scope }, `assigns role ${roleId} at the same scope as roleAssignments[${keys.indexOf(roleKey)}]`);
+                problems.fail(`roleAssignments[${i}]`, { roleDefinitionIdOrName: r.roleDefinitionIdOrName, scope }, `assigns role ${roleId} at the same scope as roleAssignments[${keys.indexOf(roleKey)}]`);
             }
             keys.push(roleKey);
         });

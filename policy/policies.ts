@@ -480,6 +480,33 @@ const githubSecretsFromOutputs: StackValidationPolicy = {
     },
 };
 
+/**
+ * "Protected branches only" lets every branch deploy while the repository has
+ * no branch protection rule; only "Selected branches and tags" (custom branch
+ * policies, one pattern per RepositoryEnvironmentDeploymentPolicy) holds either way.
+ * Source: docs.github.com/actions/reference/workflows-and-actions/deployments-and-environments#deployment-branches-and-tags
+ */
+const githubEnvironmentDeploymentRefsInProd: ResourceValidationPolicy = {
+    name: "github-environment-deployment-refs-in-prod",
+    description:
+        "In prod, every GitHub environment the stack creates lets only selected branches and tags deploy (custom deployment branch policies). " +
+        '"Protected branches only" does not restrict: with no branch protection rule in the repository, every branch can deploy.',
+    enforcementLevel: "advisory",
+    configSchema: ENVIRONMENT_CONFIG,
+    validateResource: validateResourceOfType(github.RepositoryEnvironment, (environment, args, report) => {
+        if (environmentOf(args) !== PROD_ENVIRONMENT) {
+            return;
+        }
+        const setting = environment.deploymentBranchPolicy;
+        if (setting?.customBranchPolicies !== true) {
+            report(
+                `deploymentBranchPolicy of GitHub environment ${show(environment.environment)} is ${show(setting)} in prod: ` +
+                    'list the branches that may deploy (credless-aks:github.deploymentBranches, e.g. ["main"]), which sets customBranchPolicies; protected branches alone let every branch deploy while the repository has no branch protection rule',
+            );
+        }
+    }),
+};
+
 export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     acrAdminUserDisabled,
     acrAnonymousPullDisabled,
@@ -500,4 +527,5 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     acrRolesAtRegistryScope,
     noPrivilegedRoles,
     githubSecretsFromOutputs,
+    githubEnvironmentDeploymentRefsInProd,
 ];

@@ -16,6 +16,7 @@ import { KUBELOGIN_MODES, KubeloginMode } from "../components/kubeconfig";
 import { MAX_FEDERATED_CREDENTIALS } from "../components/microsoftConstants";
 import { grantableRoleRule } from "../components/roles";
 import { SECRET_SCOPES, SecretScope } from "../components/gitHubDeploymentSecrets";
+import { deploymentPatternProblems } from "../components/deploymentPatterns";
 import { formatGitHubTrigger, GitHubSubjectFormat, GitHubTrigger, parseGitHubTrigger, SUBJECT_FORMATS, subjectTemplateProblems } from "../components/subjects";
 import {
     dnsLabelRule,
@@ -63,8 +64,10 @@ export interface GitHubConfig {
     reviewerUserIds: number[];
     /** GitHub team ids that must approve a deployment to the environment. */
     reviewerTeamIds: number[];
-    /** Only protected branches may deploy to the environment. */
-    protectedBranches: boolean;
+    /** Branch name patterns that alone may deploy to the environment; none: no branch restriction. */
+    deploymentBranches: string[];
+    /** Tag name patterns that may deploy to the environment. */
+    deploymentTags: string[];
     /** Whoever started a deployment may not approve it. */
     preventSelfReview: boolean;
     /** Repository administrators may bypass the environment's protection rules. */
@@ -330,7 +333,8 @@ const GITHUB_KEYS = [
     "secretsScope",
     "environmentName",
     "reviewers",
-    "protectedBranches",
+    "deploymentBranches",
+    "deploymentTags",
     "preventSelfReview",
     "canAdminsBypass",
     "deployNamespaces",
@@ -338,9 +342,29 @@ const GITHUB_KEYS = [
     "jobWorkflowRef",
 ] as const;
 
+/**
+ * `github.protectedBranches` is refused, not deprecated: "Protected branches
+ * only" lets every branch deploy while the repository has no branch
+ * protection rule (docs.github.com/actions/reference/workflows-and-actions/deployments-and-environments#deployment-branches-and-tags),
+ * so keeping it for a release would keep a gate that may be open. The message
+ * says what to write instead; the rest of the object is read as usual.
+ */
+function withoutRemovedKey(r: Reader, key: string, value: unknown): unknown {
+    if (value === null || typeof value !== "object" || Array.isArray(value) || !("protectedBranches" in value)) {
+        return value;
+    }
+    const { protectedBranches, ...rest } = value as Record<string, unknown>;
+    r.fail(
+        `${key}.protectedBranches`,
+        protectedBranches,
+        'is no longer supported: GitHub lets every branch deploy when the repository has no branch protection rule, so it did not restrict deployments. Write deploymentBranches: ["main"] instead (the branches that may deploy; deploymentTags for tags), or remove the key to let every branch deploy',
+    );
+    return rest;
+}
+
 function readGitHub(r: Reader, value: unknown, environment: string, workloads: WorkloadConfig[]): GitHubConfig | undefined {
     const key = `${PREFIX}github`;
-    const g = r.object(key, value, GITHUB_KEYS, true);
+    const g = r.object(key, withoutRemovedKey(r, key, value), GITHUB_KEYS, true);
     if (!g) {
         return undefined;
     }
@@ -397,7 +421,16 @@ function readGitHub(r: Reader, value: unknown, environment: string, workloads: W
     if (reviewerUserIds.length + reviewerTeamIds.length > 6) {
         r.fail(`${key}.reviewers`, g.reviewers, "GitHub allows at most 6 required reviewers (users and teams together) on an environment");
     }
-    const protectedBranches = r.boolean(`${key}.protectedBranches`, g.protectedBranches, false);
+    const deploymentBranches = r.stringList(`${key}.deploymentBranches`, g.deploymentBranches);
+    const deploymentTags = r.stringList(`${key}.deploymentTags`, g.deploymentTags);
+    r.problems.push(...deploymentPatternProblems({ branches: deploymentBranches, tags: deploymentTags }, { branches: `${key}.deploymentBranches`, tags: `${key}.deploymentTags` }));
+    const givenLists = (["deploymentBranches", "deploymentTags"] as const).filter((k) => g[k] !== undefined);
+    if (givenLists.length > 0 && givenLists.every((k) => Array.isArray(g[k]) && (g[k] as unknown[]).length === 0)) {
+        r.problems.push(
+            `${givenLists.map((k) => `${key}.${k}`).join(" and ")} list${givenLists.length === 1 ? "s" : ""} no pattern: with custom deployment policies and no pattern, nothing could deploy; list at least one pattern (e.g. ["main"]), or leave ${givenLists.length === 1 ? "it" : "them"} out to let every branch deploy`,
+        );
+    }
+    const restrictsRefs = deploymentBranches.length + deploymentTags.length > 0;
     // Hardened in prod: nobody approves their own deployment, and admins do not bypass the rules.
     const preventSelfReview = r.boolean(`${key}.preventSelfReview`, g.preventSelfReview, environment === "prod");
     const canAdminsBypass = r.boolean(`${key}.canAdminsBypass`, g.canAdminsBypass, environment !== "prod");
@@ -425,9 +458,9 @@ function readGitHub(r: Reader, value: unknown, environment: string, workloads: W
             `${key}.ownerId and ${key}.repositoryId must be set together for subjectFormat "immutable" (or both left out to look them up through the GitHub provider)`,
         );
     }
-    if (secretsScope === "repository" && (reviewerUserIds.length > 0 || reviewerTeamIds.length > 0 || protectedBranches)) {
+    if (secretsScope === "repository" && (reviewerUserIds.length > 0 || reviewerTeamIds.length > 0 || restrictsRefs)) {
         r.problems.push(
-            `${key}.secretsScope is "repository": reviewers and protectedBranches configure a GitHub environment, which this scope does not create`,
+            `${key}.secretsScope is "repository": reviewers, deploymentBranches and deploymentTags configure a GitHub environment, which this scope does not create`,
         );
     }
     if (secretsScope === "environment" && triggers.length === rawTriggers.length) {
@@ -451,7 +484,7 @@ function readGitHub(r: Reader, value: unknown, environment: string, workloads: W
                 );
             }
         });
-        if (reviewerUserIds.length + reviewerTeamIds.length > 0 || protectedBranches) {
+        if (reviewerUserIds.length + reviewerTeamIds.length > 0 || restrictsRefs) {
             triggers.forEach((t, i) => {
                 if (t.kind !== "environment") {
                     r.fail(
@@ -489,7 +522,8 @@ function readGitHub(r: Reader, value: unknown, environment: string, workloads: W
         environmentName,
         reviewerUserIds,
         reviewerTeamIds,
-        protectedBranches,
+        deploymentBranches,
+        deploymentTags,
         preventSelfReview,
         canAdminsBypass,
         deployNamespaces,

@@ -10,17 +10,15 @@ import * as azuread from "@pulumi/azuread";
 import * as resources from "@pulumi/azure-native/resources";
 import * as githubSdk from "@pulumi/github";
 import * as k8s from "@pulumi/kubernetes";
-import {
-    AksCluster,
-    ContainerRegistry,
-    GitHubActionsIdentity,
-    GitHubDeploymentSecrets,
-    WorkloadIdentityServiceAccount,
-    baseName,
-    githubProviderArgs,
-    managedIdentityName,
-    subscriptionOfScope,
-} from "../components";
+import { AksCluster } from "../components/aksCluster";
+import { ContainerRegistry } from "../components/containerRegistry";
+import { GitHubActionsIdentity } from "../components/gitHubActionsIdentity";
+import { GitHubDeploymentSecrets } from "../components/gitHubDeploymentSecrets";
+import { githubProviderArgs } from "../components/githubProvider";
+import { baseName } from "../components/naming";
+import { registryScopedRole, subscriptionOfScope } from "../components/roles";
+import { managedIdentityName } from "../components/workloadIdentityNaming";
+import { WorkloadIdentityServiceAccount } from "../components/workloadIdentityServiceAccount";
 import { StackConfig } from "./config";
 import { ResolvedGitHub } from "./githubPreflight";
 
@@ -126,7 +124,9 @@ export function createStack(config: StackConfig, env: StackEnvironment, github: 
             ? {
                   environmentName: config.github.environmentName,
                   reviewers: { userIds: config.github.reviewerUserIds, teamIds: config.github.reviewerTeamIds },
-                  protectedBranches: config.github.protectedBranches,
+                  // An empty list is no restriction: left out, not passed as [] (which the component refuses).
+                  deploymentBranches: config.github.deploymentBranches.length > 0 ? config.github.deploymentBranches : undefined,
+                  deploymentTags: config.github.deploymentTags.length > 0 ? config.github.deploymentTags : undefined,
                   preventSelfReview: config.github.preventSelfReview,
                   canAdminsBypass: config.github.canAdminsBypass,
               }
@@ -145,8 +145,13 @@ export function createStack(config: StackConfig, env: StackEnvironment, github: 
         provider: githubProvider,
     });
 
-    const scopeOf = (scope: string): pulumi.Input<string> =>
-        scope === "registry" ? registry.resourceId : scope === "resourceGroup" ? resourceGroupId : scope;
+    // A workload role's scope from config: the registry, the resource group, or an ARM id as given.
+    // On the registry, the role is the one the registry honours in its permissions mode (AcrPull
+    // becomes Container Registry Repository Reader in ABAC mode), chosen where every registry grant is.
+    const workloadRole = (r: { role: string; scope: string }) =>
+        r.scope === "registry"
+            ? { roleDefinitionIdOrName: registryScopedRole(r.role, config.registry.abacRepositoryPermissions), scope: registry.resourceId }
+            : { roleDefinitionIdOrName: r.role, scope: r.scope === "resourceGroup" ? resourceGroupId : r.scope };
 
     // One Namespace per namespace that a workload asks to create, shared by all its workloads.
     const namespaces = new Map<string, k8s.core.v1.Namespace>();
@@ -175,7 +180,7 @@ export function createStack(config: StackConfig, env: StackEnvironment, github: 
             identityName: managedIdentityName(w.name, config.environment),
             tenantId: client.tenantId,
             tokenExpirationSeconds: w.tokenExpirationSeconds,
-            roleAssignments: w.roles.map((r) => ({ roleDefinitionIdOrName: r.role, scope: scopeOf(r.scope) })),
+            roleAssignments: w.roles.map(workloadRole),
             // A managed identity lives in the resource group and carries tags; an app registration has owners.
             ...(managed ? { resourceGroupName, location: config.location, tags } : { applicationOwners: [graphClient.objectId] }),
         });

@@ -63,6 +63,7 @@ describe("config: the stack files", () => {
         assert.strictEqual(c.registry.sku, "Premium");
         assert.ok(c.cluster.authorizedIpRanges.length > 0);
         assert.deepStrictEqual(c.github.reviewerTeamIds, [4711042]);
+        assert.deepStrictEqual([c.github.deploymentBranches, c.github.deploymentTags], [["main"], []]);
     });
 });
 
@@ -86,6 +87,15 @@ describe("config: defaults", () => {
         assert.strictEqual(c.cluster.tier, "Standard");
         assert.strictEqual(c.cluster.deletionProtection, true);
         assert.strictEqual(c.cluster.nodePool.count, 3);
+    });
+
+    it("restricts no deployment branch unless told, as GitHub does; reads branch and tag patterns as given", () => {
+        const open = parseStackConfig(minimal());
+        assert.deepStrictEqual([open.github.deploymentBranches, open.github.deploymentTags], [[], []]);
+        const restricted = parseStackConfig(minimal({ github: { repository: "a/b", deploymentBranches: ["main", "release/*"], deploymentTags: ["v*"] } }));
+        assert.deepStrictEqual([restricted.github.deploymentBranches, restricted.github.deploymentTags], [["main", "release/*"], ["v*"]]);
+        const tagsOnly = parseStackConfig(minimal({ github: { repository: "a/b", deploymentBranches: [], deploymentTags: ["v*"] } }));
+        assert.deepStrictEqual([tagsOnly.github.deploymentBranches, tagsOnly.github.deploymentTags], [[], ["v*"]]);
     });
 
     it("derives namespace and service account from the workload name", () => {
@@ -131,7 +141,7 @@ describe("config: every rule has its message", () => {
         ],
         [
             "a branch trigger next to a protected environment",
-            { github: { repository: "a/b", triggers: ["environment:dev", "branch:main"], protectedBranches: true } },
+            { github: { repository: "a/b", triggers: ["environment:dev", "branch:main"], deploymentBranches: ["main"] } },
             'credless-aks:github.triggers[1] is "branch:main": would let jobs outside the protected environment obtain the identity, bypassing its reviewers and branch rules; trust only environment triggers here',
         ],
         ["unknown subject format", { github: { repository: "a/b", subjectFormat: "id" } }, 'credless-aks:github.subjectFormat is "id": must be one of name, immutable'],
@@ -150,7 +160,7 @@ describe("config: every rule has its message", () => {
             { github: { repository: "a/b", subjectClaimKeys: ["repo", "context", "job_workflow_ref"], jobWorkflowRef: "deploy.yml" } },
             'credless-aks:github.jobWorkflowRef is "deploy.yml": must be "owner/repo/.github/workflows/<file>.yml@<ref>", as GitHub writes the job_workflow_ref claim',
         ],
-        ["unknown github key", { github: { repository: "a/b", repo: "x" } }, "credless-aks:github.repo is not a known key: expected one of repository, subjectFormat, keepNameSubjects, ownerId, repositoryId, triggers, secretsScope, environmentName, reviewers, protectedBranches, preventSelfReview, canAdminsBypass, deployNamespaces, subjectClaimKeys, jobWorkflowRef"],
+        ["unknown github key", { github: { repository: "a/b", repo: "x" } }, "credless-aks:github.repo is not a known key: expected one of repository, subjectFormat, keepNameSubjects, ownerId, repositoryId, triggers, secretsScope, environmentName, reviewers, deploymentBranches, deploymentTags, preventSelfReview, canAdminsBypass, deployNamespaces, subjectClaimKeys, jobWorkflowRef"],
         [
             "a deploy namespace no workload uses",
             { github: { repository: "a/b", deployNamespaces: ["geofencing", "kube-system"] }, workloads: [{ name: "api", namespace: "geofencing" }] },
@@ -193,6 +203,42 @@ describe("config: every rule has its message", () => {
         ["bad authorized range", { cluster: { authorizedIpRanges: ["10.0.0.0/33"] } }, 'credless-aks:cluster.authorizedIpRanges[0] is "10.0.0.0/33": must be an IPv4 address or CIDR range such as 203.0.113.0/24'],
         ["autoscaler bounds", { cluster: { nodePool: { count: 1, minCount: 2, maxCount: 3 } } }, 'credless-aks:cluster.nodePool is {"minCount":2,"count":1,"maxCount":3}: needs minCount <= count <= maxCount'],
         ["bad environment", { environment: "Dev" }, 'credless-aks:environment is "Dev": must be 1 to 20 lower-case letters, digits or \'-\', starting with a letter and not ending with \'-\' (it becomes part of Azure resource names and of the GitHub OIDC subject)'],
+        [
+            "the removed protectedBranches, with what to write instead",
+            { github: { repository: "a/b", protectedBranches: true } },
+            'credless-aks:github.protectedBranches is true: is no longer supported: GitHub lets every branch deploy when the repository has no branch protection rule, so it did not restrict deployments. Write deploymentBranches: ["main"] instead (the branches that may deploy; deploymentTags for tags), or remove the key to let every branch deploy',
+        ],
+        ["deployment branches not a list", { github: { repository: "a/b", deploymentBranches: "main" } }, 'credless-aks:github.deploymentBranches is "main": must be a list'],
+        [
+            "an empty deployment branch list",
+            { github: { repository: "a/b", deploymentBranches: [] } },
+            'credless-aks:github.deploymentBranches lists no pattern: with custom deployment policies and no pattern, nothing could deploy; list at least one pattern (e.g. ["main"]), or leave it out to let every branch deploy',
+        ],
+        [
+            "empty deployment branch and tag lists",
+            { github: { repository: "a/b", deploymentBranches: [], deploymentTags: [] } },
+            'credless-aks:github.deploymentBranches and credless-aks:github.deploymentTags list no pattern: with custom deployment policies and no pattern, nothing could deploy; list at least one pattern (e.g. ["main"]), or leave them out to let every branch deploy',
+        ],
+        [
+            "a full ref as deployment branch",
+            { github: { repository: "a/b", deploymentBranches: ["refs/heads/main"] } },
+            'credless-aks:github.deploymentBranches[0] is "refs/heads/main": must name the branch or tag ("main", "v*"), not the full ref: leave out "refs/heads/" or "refs/tags/"; a pull request ref ("refs/pull/*/merge") would let code that is not merged deploy',
+        ],
+        [
+            "a deployment tag with a space",
+            { github: { repository: "a/b", deploymentTags: ["v 1"] } },
+            "credless-aks:github.deploymentTags[0] is \"v 1\": must not contain whitespace, '~', '^', ':' or '\\' (Git allows none of them in branch and tag names)",
+        ],
+        [
+            "a deployment branch listed twice",
+            { github: { repository: "a/b", deploymentBranches: ["main", "main"] } },
+            'credless-aks:github.deploymentBranches[1] is "main": is listed twice; GitHub keeps one deployment policy per pattern',
+        ],
+        [
+            "deployment branches in repository scope",
+            { github: { repository: "a/b", secretsScope: "repository", triggers: ["branch:main"], deploymentBranches: ["main"] } },
+            'credless-aks:github.secretsScope is "repository": reviewers, deploymentBranches and deploymentTags configure a GitHub environment, which this scope does not create',
+        ],
         ["immutable ids half set", { github: { repository: "a/b", subjectFormat: "immutable", ownerId: 1 } }, 'credless-aks:github.ownerId and credless-aks:github.repositoryId must be set together for subjectFormat "immutable" (or both left out to look them up through the GitHub provider)'],
     ];
     for (const [title, overrides, message] of cases) {

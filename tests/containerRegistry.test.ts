@@ -192,4 +192,13 @@ describe("ContainerRegistry: bad arguments", () => {
             assert.strictEqual(await failure(args), `ContainerRegistry "acr-dev" has invalid arguments:\n  - ${message}`);
         });
     }
+    it("reports every problem of one call together", async () => {
+        assert.strictEqual(
+            await failure({ namePrefix: "--", sku: "Standard", retentionDays: 400 }),
+            'ContainerRegistry "acr-dev" has invalid arguments:\n' +
+                '  - namePrefix is "--": must contain at least one letter or digit (the registry name allows only alphanumerics)\n' +
+                "  - retentionDays is 400: must be a whole number from 0 to 365\n" +
+                '  - retentionDays is 400: needs sku "Premium"; retention policies exist only there (the sku is "Standard")',
+        );
+    });
 });

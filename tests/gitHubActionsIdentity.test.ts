@@ -219,7 +219,7 @@ describe("GitHubActionsIdentity: roles", () => {
 });
 
 describe("GitHubActionsIdentity: refuses bad arguments with one clear message each", () => {
-    const prefix = 'GitHubActionsIdentity "gha": ';
+    const prefix = 'GitHubActionsIdentity "gha" has invalid arguments:\n  - ';
     const cases: [string, GitHubActionsIdentityArgs, string][] = [
         ["owner with a slash", base({ repository: { owner: "contoso/x", name: "geofencing" } }), 'repository.owner is "contoso/x": must be a GitHub account name: 1 to 39 letters, digits or single hyphens, not starting or ending with a hyphen'],
         ["empty repository name", base({ repository: { owner: "contoso", name: "" } }), "repository.name is \"\": must be a GitHub repository name: 1 to 100 letters, digits, '.', '-' or '_'"],
@@ -286,7 +286,7 @@ describe("GitHubActionsIdentity: refuses bad arguments with one clear message ea
         assert.strictEqual(
             message,
             prefix +
-                "environment is \"Dev\": must be 1 to 20 lower-case letters, digits or '-', starting with a letter and not ending with '-' (it becomes part of Azure resource names and of the GitHub OIDC subject); " +
+                "environment is \"Dev\": must be 1 to 20 lower-case letters, digits or '-', starting with a letter and not ending with '-' (it becomes part of Azure resource names and of the GitHub OIDC subject)\n  - " +
                 "triggers is []: must list at least one trigger, or be left out to trust the environment's jobs",
         );
     });

@@ -105,7 +105,7 @@ describe("GitHubDeploymentSecrets: environment scope", () => {
     it("lets dev and prod write to different environments of the same repository", async () => {
         const { resources: recorded } = await runUnderMocks(() => [
             new GitHubDeploymentSecrets("dev", base({ environmentName: "dev" })),
-            new GitHubDeploymentSecrets("prod", base({ environmentName: "prod", reviewers: { teamIds: [4711042] }, protectedBranches: true })),
+            new GitHubDeploymentSecrets("prod", base({ environmentName: "prod", reviewers: { teamIds: [4711042] }, deploymentBranches: ["main"] })),
         ]);
         const environmentsOf = (prefix: string) => new Set(ofType(recorded, TYPES.environmentSecret).filter((r) => r.name.startsWith(`${prefix}-`)).map((r) => r.inputs.environment));
         assert.deepStrictEqual([...environmentsOf("dev")], ["dev"]);
@@ -114,17 +114,25 @@ describe("GitHubDeploymentSecrets: environment scope", () => {
         assert.strictEqual(new Set(keys).size, 8);
     });
 
-    it("configures reviewers, protected branches and the bypass rules for prod", async () => {
+    it("configures reviewers, the deployment branches and the bypass rules for prod", async () => {
         const { resources: recorded } = await runUnderMocks(
             () =>
                 new GitHubDeploymentSecrets(
                     "prod",
-                    base({ environmentName: "prod", reviewers: { userIds: [583231], teamIds: [4711042] }, protectedBranches: true, preventSelfReview: true, canAdminsBypass: false }),
+                    base({ environmentName: "prod", reviewers: { userIds: [583231], teamIds: [4711042] }, deploymentBranches: ["main"], preventSelfReview: true, canAdminsBypass: false }),
                 ),
         );
         const environment = one(recorded, TYPES.repositoryEnvironment);
         assert.deepStrictEqual(environment.inputs.reviewers, [{ users: [583231], teams: [4711042] }]);
-        assert.deepStrictEqual(environment.inputs.deploymentBranchPolicy, { protectedBranches: true, customBranchPolicies: false });
+        // Custom branch policies, never "protected branches only": that one lets every branch deploy
+        // while the repository has no branch protection rule.
+        assert.deepStrictEqual(environment.inputs.deploymentBranchPolicy, { protectedBranches: false, customBranchPolicies: true });
+        const policies = ofType(recorded, TYPES.environmentDeploymentPolicy);
+        assert.deepStrictEqual(
+            policies.map((p) => p.inputs),
+            [{ repository: "geofencing", environment: "prod", branchPattern: "main" }],
+        );
+        assert.deepStrictEqual(policies[0].propertyDependencies.environment, [environment.urn], "the policy waits for the environment's custom_branch_policies");
         assert.strictEqual(environment.inputs.preventSelfReview, true);
         assert.strictEqual(environment.inputs.canAdminsBypass, false);
     });
@@ -132,13 +140,40 @@ describe("GitHubDeploymentSecrets: environment scope", () => {
     it("uses the given GitHub provider for every child", async () => {
         const { resources: recorded } = await runUnderMocks(() => {
             const provider = new github.Provider("github", { owner: "contoso" });
-            return new GitHubDeploymentSecrets("gh", base({ provider }));
+            return new GitHubDeploymentSecrets("gh", base({ provider, deploymentBranches: ["main"] }));
         });
         const provider = one(recorded, "pulumi:providers:github");
         const children = recorded.filter((r) => r.type.startsWith("github:"));
-        assert.strictEqual(children.length, 7);
+        assert.strictEqual(children.length, 8);
         for (const child of children) {
             assert.ok(child.provider.startsWith(`${provider.urn}::`), `${child.name} uses ${child.provider}`);
+        }
+    });
+});
+
+describe("GitHubDeploymentSecrets: deployment branches and tags", () => {
+    it("without patterns, sets no branch policy and creates none", async () => {
+        const { resources: recorded } = await runUnderMocks(() => new GitHubDeploymentSecrets("gh", base()));
+        assert.strictEqual(one(recorded, TYPES.repositoryEnvironment).inputs.deploymentBranchPolicy, undefined);
+        assert.deepStrictEqual(ofType(recorded, TYPES.environmentDeploymentPolicy), []);
+    });
+
+    it("creates one policy per branch and tag pattern, named after the pattern", async () => {
+        const { resources: recorded } = await runUnderMocks(
+            () => new GitHubDeploymentSecrets("prod", base({ environmentName: "prod", deploymentBranches: ["main", "release/*"], deploymentTags: ["v*"] })),
+        );
+        assert.deepStrictEqual(one(recorded, TYPES.repositoryEnvironment).inputs.deploymentBranchPolicy, { protectedBranches: false, customBranchPolicies: true });
+        assert.deepStrictEqual(
+            ofType(recorded, TYPES.environmentDeploymentPolicy).map((p) => [p.name, p.inputs]),
+            [
+                ["prod-deployment-refs-branch-main", { repository: "geofencing", environment: "prod", branchPattern: "main" }],
+                ["prod-deployment-refs-branch-release/*", { repository: "geofencing", environment: "prod", branchPattern: "release/*" }],
+                ["prod-deployment-refs-tag-v*", { repository: "geofencing", environment: "prod", tagPattern: "v*" }],
+            ],
+        );
+        const component = one(recorded, TYPES.gitHubDeploymentBranchPolicy);
+        for (const p of ofType(recorded, TYPES.environmentDeploymentPolicy)) {
+            assert.strictEqual(p.parent, component.urn);
         }
     });
 });
@@ -168,7 +203,7 @@ describe("GitHubDeploymentSecrets: repository scope", () => {
 });
 
 describe("GitHubDeploymentSecrets: refuses bad arguments with one clear message each", () => {
-    const prefix = 'GitHubDeploymentSecrets "gh": ';
+    const prefix = 'GitHubDeploymentSecrets "gh" has invalid arguments:\n  - ';
     const cases: [string, GitHubDeploymentSecretsArgs, string][] = [
         [
             "owner/name instead of the name",
@@ -198,6 +233,26 @@ describe("GitHubDeploymentSecrets: refuses bad arguments with one clear message 
             'environmentName is set with scope "repository": it configures a GitHub environment, which this scope does not create',
         ],
         [
+            "the removed protectedBranches",
+            base({ protectedBranches: true } as never),
+            'protectedBranches is true: it is no longer supported, because GitHub lets every branch deploy when the repository has no branch protection rule; list the branches that may deploy in deploymentBranches (e.g. ["main"]) instead',
+        ],
+        [
+            "a deployment branch given as a full ref",
+            base({ deploymentBranches: ["refs/heads/main"] }),
+            'deploymentBranches[0] is "refs/heads/main": must name the branch or tag ("main", "v*"), not the full ref: leave out "refs/heads/" or "refs/tags/"; a pull request ref ("refs/pull/*/merge") would let code that is not merged deploy',
+        ],
+        [
+            "an empty list of deployment branches, which would silently restrict nothing",
+            base({ deploymentBranches: [] }),
+            "deploymentBranches and deploymentTags list no pattern: leave them out to let every branch deploy, or list at least one",
+        ],
+        [
+            "deployment tags in repository scope",
+            base({ scope: "repository", environmentName: undefined, deploymentTags: ["v*"] }),
+            'deploymentTags is set with scope "repository": it configures a GitHub environment, which this scope does not create',
+        ],
+        [
             "missing secret",
             base({ secrets: { ...plainValues.secrets, REGISTRY_LOGIN_SERVER: undefined as never } }),
             "secrets.REGISTRY_LOGIN_SERVER is missing: every one of AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_SUBSCRIPTION_ID, REGISTRY_LOGIN_SERVER is required",
@@ -213,4 +268,12 @@ describe("GitHubDeploymentSecrets: refuses bad arguments with one clear message 
             assert.strictEqual(await rejection(args), prefix + message);
         });
     }
+    it("reports every problem of one call together", async () => {
+        assert.strictEqual(
+            await rejection(base({ scope: "repository", environmentName: "dev", deploymentBranches: ["main"] })),
+            prefix +
+                'environmentName is set with scope "repository": it configures a GitHub environment, which this scope does not create\n  - ' +
+                'deploymentBranches is set with scope "repository": it configures a GitHub environment, which this scope does not create',
+        );
+    });
 });

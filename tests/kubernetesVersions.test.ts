@@ -32,7 +32,7 @@ const TODAY = new Date().toISOString().slice(0, 10);
 
 describe("Kubernetes versions: nothing pins one that AKS no longer supports", () => {
     it("the sample stacks leave the version to AKS", () => {
-        const stacks = scannedFiles().filter((f) => /Pulumi\..+\.yaml$/.test(f));
+        const stacks = fs.readdirSync(ROOT).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => path.join(ROOT, f));
         assert.ok(stacks.length >= 2, `expected the sample stacks, found ${stacks.join(", ")}`);
         for (const file of stacks) {
             const cluster = parse(fs.readFileSync(file, "utf8"))?.config?.["credless-aks:cluster"] ?? {};

@@ -94,6 +94,8 @@ function compliantStack(): OfflineResource[] {
         app,
         resource(TYPES.applicationFederatedCredential, "github-prod", githubCredentialProps()),
         resource(TYPES.identityFederatedCredential, "api-sa", kubernetesCredentialProps()),
+        resource(TYPES.repositoryEnvironment, "environment", { repository: "geofencing", environment: "prod", deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true } }),
+        resource(TYPES.environmentDeploymentPolicy, "main", { repository: "geofencing", environment: "prod", branchPattern: "main" }),
         resource(
             TYPES.environmentSecret,
             "client-id",
@@ -127,6 +129,7 @@ describe("policy pack", () => {
                 "acr-roles-at-registry-scope:mandatory",
                 "no-privileged-role-assignments:mandatory",
                 "github-secret-from-resource-output:mandatory",
+                "github-environment-deployment-refs-in-prod:advisory",
             ],
         );
         for (const p of policies) {
@@ -397,6 +400,22 @@ describe("policy pack", () => {
     });
 
     describe("GitHub", () => {
+        it("github-environment-deployment-refs-in-prod: no restriction or protected branches only is advised in prod, custom policies pass, dev is not asked", () => {
+            const policy = "github-environment-deployment-refs-in-prod";
+            const environment = (name: string, deploymentBranchPolicy?: object) =>
+                resource(TYPES.repositoryEnvironment, name, { repository: "geofencing", environment: "prod", ...(deploymentBranchPolicy ? { deploymentBranchPolicy } : {}) });
+            const open = environment("open");
+            const protectedOnly = environment("protected-only", { protectedBranches: true, customBranchPolicies: false });
+            const custom = environment("custom", { protectedBranches: false, customBranchPolicies: true });
+            const rule =
+                'list the branches that may deploy (credless-aks:github.deploymentBranches, e.g. ["main"]), which sets customBranchPolicies; protected branches alone let every branch deploy while the repository has no branch protection rule';
+            assert.deepStrictEqual(resultsOf(policy, [open, protectedOnly, custom], PROD), [
+                violation(policy, open, `deploymentBranchPolicy of GitHub environment "prod" is not set in prod: ${rule}`, "advisory"),
+                violation(policy, protectedOnly, `deploymentBranchPolicy of GitHub environment "prod" is {"protectedBranches":true,"customBranchPolicies":false} in prod: ${rule}`, "advisory"),
+            ]);
+            assert.deepStrictEqual(resultsOf(policy, [open, protectedOnly], DEV), []);
+        });
+
         it("github-secret-from-resource-output: a value without a resource dependency is rejected, whatever the property", () => {
             const policy = "github-secret-from-resource-output";
             const fromConfig = resource(TYPES.environmentSecret, "from-config", { repository: "geofencing", environment: "prod", secretName: "AZURE_TENANT_ID", value: FAKE.tenantId });

@@ -9,6 +9,7 @@ export const TYPES = {
     aksCluster: "credless-aks:aks:AksCluster",
     containerRegistryComponent: "credless-aks:acr:ContainerRegistry",
     gitHubActionsIdentity: "credless-aks:github:GitHubActionsIdentity",
+    gitHubDeploymentBranchPolicy: "credless-aks:github:GitHubDeploymentBranchPolicy",
     workloadIdentityServiceAccount: "credless-aks:workload:WorkloadIdentityServiceAccount",
     rbacPropagationWait: "pulumi-nodejs:dynamic/credless-aks:RbacPropagationWait",
     // Azure (azure-native)
@@ -35,6 +36,7 @@ export const TYPES = {
     serviceAccount: "kubernetes:core/v1:ServiceAccount",
     // GitHub
     repositoryEnvironment: "github:index/repositoryEnvironment:RepositoryEnvironment",
+    environmentDeploymentPolicy: "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
     environmentSecret: "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
     environmentVariable: "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable",
     repositorySecret: "github:index/actionsSecret:ActionsSecret",

@@ -6,6 +6,8 @@ import {
     BUILT_IN_ROLES,
     BuiltInRoleName,
     PRIVILEGED_ROLE_IDS,
+    registryDataRole,
+    registryScopedRole,
     resolveRoleId,
     roleAssignmentName,
     roleDefinitionResourceId,
@@ -159,5 +161,37 @@ describe("roles: scope helpers", () => {
             () => subscriptionOfScope("/providers/Microsoft.Management/managementGroups/mg"),
             (e: Error) => e.message === 'scope "/providers/Microsoft.Management/managementGroups/mg" is not an ARM resource id under a subscription (/subscriptions/<id>/...)',
         );
+    });
+});
+
+describe("roles: registry grants by permissions mode", () => {
+    it("registryDataRole: AcrPull and AcrPush in RBAC mode, the repository reader and writer in ABAC mode", () => {
+        const table: [Parameters<typeof registryDataRole>, BuiltInRoleName][] = [
+            [["pull", false], "AcrPull"],
+            [["push", false], "AcrPush"],
+            [["pull", true], "Container Registry Repository Reader"],
+            [["push", true], "Container Registry Repository Writer"],
+        ];
+        for (const [args, role] of table) {
+            assert.strictEqual(registryDataRole(...args), role, JSON.stringify(args));
+        }
+    });
+
+    it("registryScopedRole: in ABAC mode AcrPull and AcrPush, by name or id, become the repository roles; anything else is kept as given", () => {
+        const pullId = `/subscriptions/5a9c7e12-3d4f-4b8a-9e61-2f0c8d7b3a45/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLES.AcrPull.toUpperCase()}`;
+        const table: [string, boolean, string][] = [
+            ["AcrPull", true, "Container Registry Repository Reader"],
+            ["AcrPush", true, "Container Registry Repository Writer"],
+            [BUILT_IN_ROLES.AcrPush, true, "Container Registry Repository Writer"],
+            [pullId, true, "Container Registry Repository Reader"],
+            ["Reader", true, "Reader"],
+            ["Container Registry Repository Reader", true, "Container Registry Repository Reader"],
+            ["not a role", true, "not a role"],
+            ["AcrPull", false, "AcrPull"],
+            [BUILT_IN_ROLES.AcrPush, false, BUILT_IN_ROLES.AcrPush],
+        ];
+        for (const [role, abac, expected] of table) {
+            assert.strictEqual(registryScopedRole(role, abac), expected, `${role}, abac ${abac}`);
+        }
     });
 });

@@ -167,13 +167,15 @@ describe("stack: both environments under mocks", function () {
         });
     }
 
-    it("dev and prod have the same shape, apart from prod's maintenance window, and share no Azure or GitHub name", () => {
+    it("dev and prod have the same shape, apart from prod's maintenance window and deployment branch, and share no Azure or GitHub name", () => {
         const shape = (run: ProgramRun, env: string) => run.resources.map((x) => `${x.type}::${x.name.replace(`-${env}`, "-<env>")}`).sort();
         const dev = shape(runs.dev, "dev");
         const prod = shape(runs.prod, "prod");
         assert.deepStrictEqual(prod.filter((x) => !dev.includes(x)), [
             "azure-native:containerservice:MaintenanceConfiguration::cluster-maintenance-cluster",
             "azure-native:containerservice:MaintenanceConfiguration::cluster-maintenance-nodeOs",
+            "credless-aks:github:GitHubDeploymentBranchPolicy::github-secrets-deployment-refs",
+            "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy::github-secrets-deployment-refs-branch-main",
         ]);
         assert.deepStrictEqual(dev.filter((x) => !prod.includes(x)), []);
         const names = (run: ProgramRun) =>
@@ -203,12 +205,36 @@ describe("stack: both environments under mocks", function () {
         assert.deepStrictEqual(get(runs.dev, TYPES.repositoryEnvironment).reviewers ?? [], []);
         assert.deepStrictEqual(get(runs.prod, TYPES.repositoryEnvironment).reviewers?.[0]?.teams, [4711042]);
     });
+
+    it("prod's environment accepts deployments from main only, through a custom branch policy that needs no branch protection", () => {
+        const environment = one(runs.prod.resources, TYPES.repositoryEnvironment);
+        assert.deepStrictEqual(environment.inputs.deploymentBranchPolicy, { protectedBranches: false, customBranchPolicies: true });
+        const policies = ofType(runs.prod.resources, TYPES.environmentDeploymentPolicy);
+        assert.deepStrictEqual(
+            policies.map((p) => p.inputs),
+            [{ repository: "geofencing", environment: "prod", branchPattern: "main" }],
+        );
+        assert.deepStrictEqual(policies[0].propertyDependencies.environment, [environment.urn]);
+        // Nothing in the stack depends on branch protection: it creates no rule and reads none.
+        assert.deepStrictEqual(runs.prod.resources.filter((r) => /branchProtection|repositoryRuleset/i.test(r.type)), []);
+        assert.strictEqual(one(runs.dev.resources, TYPES.repositoryEnvironment).inputs.deploymentBranchPolicy, undefined);
+    });
 });
 
 describe("stack: variations that config allows", function () {
     this.timeout(60000);
     const dev = readStackConfig("dev");
     const devGithub = JSON.parse(dev["credless-aks:github"]);
+
+    it("deployment tags alone restrict the environment to those tags", async () => {
+        const run = await runProgram("dev", { ...dev, ...configMap({ "credless-aks:github": { ...devGithub, deploymentTags: ["v*"] } }) });
+        assert.strictEqual(run.error, undefined, String(run.error));
+        assert.deepStrictEqual(one(run.resources, TYPES.repositoryEnvironment).inputs.deploymentBranchPolicy, { protectedBranches: false, customBranchPolicies: true });
+        assert.deepStrictEqual(
+            ofType(run.resources, TYPES.environmentDeploymentPolicy).map((p) => p.inputs),
+            [{ repository: "geofencing", environment: "dev", tagPattern: "v*" }],
+        );
+    });
 
     it("repository scope writes repository secrets and variables and creates no GitHub environment", async () => {
         const run = await runProgram("dev", { ...dev, ...configMap({ "credless-aks:github": { ...devGithub, secretsScope: "repository" } }) });
@@ -267,6 +293,11 @@ describe("stack: bad config registers nothing", function () {
         ["a wildcard trigger", { "credless-aks:github": { repository: "contoso/geofencing", triggers: ["branch:*"] } }, /wildcard/],
         ["duplicate workloads", { "credless-aks:workloads": [{ name: "api" }, { name: "api" }] }, /duplicates credless-aks:workloads\[0\]\.name/],
         ["a namespace breaking RFC 1123", { "credless-aks:workloads": [{ name: "api", namespace: "Api" }] }, /credless-aks:workloads\[0\]\.namespace is "Api": must be an RFC 1123 label/],
+        [
+            "the removed protectedBranches",
+            { "credless-aks:github": { repository: "contoso/geofencing", protectedBranches: true } },
+            /credless-aks:github\.protectedBranches is true: is no longer supported: .* Write deploymentBranches: \["main"\] instead/,
+        ],
         ["more than 20 triggers", { "credless-aks:github": { repository: "contoso/geofencing", triggers: Array.from({ length: 21 }, (_, i) => `tag:v${i}`) } }, /at most 20 federated credentials/],
     ];
     for (const [title, overrides, message] of cases) {

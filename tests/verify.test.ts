@@ -337,6 +337,77 @@ describe("verify: a pod that cannot get a token", () => {
     });
 });
 
+describe("verify: right after pulumi up, propagation errors are retried for a bounded time", () => {
+    const log = (code: string) =>
+        `credless-verify: client-id=55555555-0000-0000-0000-000000000001\nERROR: AADSTS${code}: No matching federated identity record found for presented assertion subject 'system:serviceaccount:geofencing:geofencing-api'.\n`;
+    const failedTry = (code: string) => ({ phase: "Failed", exitCode: 4, logs: log(code) });
+    const podsCreated = (calls: Call[]) => callsOf(calls, "kubectl").filter((c) => c.args.includes("create")).length;
+
+    it("a token exchange that fails with AADSTS700213, then AADSTS70021, passes on the third try, with the countdown on stderr", async () => {
+        const s = healthyScenario();
+        s.pods["geofencing/geofencing-api"].tries = [failedTry("700213"), failedTry("70021")];
+        const { run, report } = await runJson(s);
+        assert.strictEqual(run.code, 0);
+        assert.deepStrictEqual(
+            { status: check(report, API).status, tries: check(report, API).tries, waitedSeconds: check(report, API).waitedSeconds },
+            { status: "pass", tries: 3, waitedSeconds: 30 },
+        );
+        const propagation = "a federated credential created or changed by a recent pulumi up can take a few minutes to propagate in Entra ID";
+        assert.strictEqual(
+            run.err,
+            [
+                `verify: ${API}: failed on try 1 (AADSTS700213: ${propagation}); trying again in 15s, reporting it as broken in 5m`,
+                `verify: ${API}: failed on try 2 (AADSTS70021: ${propagation}); trying again in 15s, reporting it as broken in 4m45s`,
+                `verify: ${API}: passed on try 3, after 30s`,
+                "",
+            ].join("\n"),
+        );
+        assert.deepStrictEqual(run.sleeps, [15_000, 15_000]);
+        assert.strictEqual(podsCreated(run.calls), 3);
+        assert.deepStrictEqual(run.podsLeft, []);
+    });
+
+    it("one that never clears is reported as broken once --propagation-wait is over", async () => {
+        const s = healthyScenario();
+        Object.assign(s.pods["geofencing/geofencing-api"], failedTry("700213"));
+        const { run, report } = await runJson(s, ["--propagation-wait", "60"]);
+        assert.strictEqual(run.code, 1);
+        const c = check(report, API);
+        assert.deepStrictEqual([c.status, c.tries, c.waitedSeconds], ["fail", 5, 60]);
+        assert.match(c.likelyCause ?? "", /^subject mismatch/);
+        assert.strictEqual(podsCreated(run.calls), 5);
+        assert.deepStrictEqual(run.podsLeft, []);
+        const lines = run.err.trim().split("\n");
+        assert.strictEqual(lines.length, 5);
+        assert.match(lines[3], /failed on try 4 .*; trying again in 15s, reporting it as broken in 15s$/);
+        assert.strictEqual(lines[4], `verify: ${API}: still failing after 5 tries over 1m: reported as broken`);
+    });
+
+    it("an error that is not propagation (AADSTS700211) is reported at once", async () => {
+        const s = healthyScenario();
+        s.pods["geofencing/geofencing-api"].tries = [failedTry("700211")];
+        const { run, report } = await runJson(s);
+        assert.deepStrictEqual([check(report, API).status, check(report, API).tries], ["fail", undefined]);
+        assert.deepStrictEqual([podsCreated(run.calls), run.sleeps, run.err], [1, [], ""]);
+    });
+
+    it("a registry answering 403 to the kubelet identity passes once the role assignment has propagated", async () => {
+        const s = healthyScenario();
+        s.checkAcr.tries = [{ file: "check-acr-no-acrpull.txt", exitCode: 1 }, { file: "check-acr-no-acrpull.txt", exitCode: 1 }];
+        const { run, report } = await runJson(s);
+        assert.deepStrictEqual([check(report, ACR).status, check(report, ACR).tries, check(report, ACR).waitedSeconds], ["pass", 3, 30]);
+        assert.match(run.err, /^verify: cluster pulls from the registry \(az aks check-acr\): failed on try 1 \(the registry answered 403: a role assignment made by a recent pulumi up can take up to 10 minutes to take effect\); trying again in 15s, reporting it as broken in 5m$/m);
+        assert.strictEqual(callsOf(run.calls, "az").filter((c) => c.args[1] === "check-acr").length, 3);
+    });
+
+    it("the table shows how often a retried check ran", async () => {
+        const s = healthyScenario();
+        s.pods["geofencing/geofencing-api"].tries = [failedTry("700213")];
+        const run = await runVerify(s, ["dev"]);
+        assert.match(run.out, /^ {10,}tried 2 times over 15s; it failed while a recent change propagated, then passed$/m);
+    });
+});
+
 describe("verify: a stack without workloads", () => {
     it("skips the token exchange and creates no pod", async () => {
         const s = healthyScenario();

@@ -4,7 +4,7 @@ import * as path from "path";
 import { missingToolError, ToolRunner } from "../commands/verify/adapters";
 import { main, MainDeps } from "../commands/verify/main";
 import { EarlyFixture } from "./earlyFixture";
-import { FakeCall, fakeTool, filePodStore, PodStore } from "./fixtures/verify/fake-tool";
+import { FakeCall, fakeTool, filePodStore, memoryCounters, PodStore } from "./fixtures/verify/fake-tool";
 
 /**
  * Runs `verify` in-process against fake pulumi, az, kubectl, gh and curl
@@ -80,6 +80,8 @@ function baseDeps(): { deps: Omit<MainDeps, "env">; out: () => string; err: () =
     let out = "";
     let err = "";
     const sleeps: number[] = [];
+    // A fake clock that only the injected sleep moves: nothing in a run waits for real time.
+    let clock = 0;
     return {
         deps: {
             out: (t) => (out += `${t}\n`),
@@ -87,7 +89,9 @@ function baseDeps(): { deps: Omit<MainDeps, "env">; out: () => string; err: () =
             pollIntervalMs: 1000,
             sleep: async (ms) => {
                 sleeps.push(ms);
+                clock += ms;
             },
+            now: () => clock,
             randomSuffix: () => "f00d42",
         },
         out: () => out,
@@ -105,6 +109,7 @@ async function runInProcess(scenario: Scenario, argv: string[], without: string[
     const frozen: Scenario = JSON.parse(JSON.stringify(scenario));
     const calls: Call[] = [];
     const podMap = new Map<string, string>();
+    const counters = memoryCounters();
     const pods: PodStore = {
         get: (key) => podMap.get(key),
         set: (key, json) => void podMap.set(key, json),
@@ -118,7 +123,7 @@ async function runInProcess(scenario: Scenario, argv: string[], without: string[
         // Round-tripped through JSON like the executables' calls file, so both modes record alike.
         const record = (call: Call) => calls.push(JSON.parse(JSON.stringify(call)) as Call);
         try {
-            return { ...fakeTool(tool, args, { scenario: frozen, stdin: input, env, pods, record }), timedOut: false };
+            return { ...fakeTool(tool, args, { scenario: frozen, stdin: input, env, pods, record, counters }), timedOut: false };
         } catch (e) {
             // What node does when the fake executable throws: the stack on stderr, exit code 1.
             return { code: 1, stdout: "", stderr: `${e instanceof Error ? e.stack : String(e)}\n`, timedOut: false };

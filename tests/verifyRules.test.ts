@@ -7,6 +7,7 @@ import { classifyFailure, githubListPath, podStateFromJson, PodState } from "../
 import { discoveryUrl } from "../commands/verify/checks";
 import {
     aadstsError,
+    CheckResult,
     classifyCheckAcr,
     classifyPodOutcome,
     compareSubjects,
@@ -16,6 +17,7 @@ import {
 } from "../commands/verify/classify";
 import { parseArgs } from "../commands/verify/main";
 import { parseStackOutputs, StackOutputError } from "../commands/verify/outputs";
+import { formatSeconds, PropagationWait, retryWhilePropagating } from "../commands/verify/propagation";
 import { buildReport, formatTable } from "../commands/verify/report";
 import { POD_SCRIPT, testPodManifest, testPodName } from "../commands/verify/workloadCheck";
 import { healthyScenario } from "./verifyHarness";
@@ -88,6 +90,16 @@ describe("verify rules: the test pod", () => {
             assert.match(v.likelyCause ?? "", cause);
         });
     }
+
+    it("only AADSTS70021 and AADSTS700213, what a propagating federated credential gives, are marked for retry", () => {
+        const marked = codes
+            .map(([code]) => [code, classifyPodOutcome(failed(`credless-verify: client-id=c-1\nERROR: AADSTS${code}: Something.`), expectation).propagating])
+            .filter(([, why]) => why !== undefined);
+        assert.deepStrictEqual(marked, [
+            ["70021", "AADSTS70021: a federated credential created or changed by a recent pulumi up can take a few minutes to propagate in Entra ID"],
+            ["700213", "AADSTS700213: a federated credential created or changed by a recent pulumi up can take a few minutes to propagate in Entra ID"],
+        ]);
+    });
 
     it("a pod acting as another client id points at the service account annotation", () => {
         const v = classifyPodOutcome(failed("credless-verify: client-id=c-2\nERROR: AADSTS70021: x."), expectation);
@@ -173,6 +185,18 @@ describe("verify rules: check-acr output", () => {
     it("a check-acr that could not run shows its message", () => {
         const v = classifyCheckAcr({ exitCode: 1, output: "ERROR: Can not find kubectl executable in PATH\n" }, ctx);
         assert.strictEqual(v.detail, "az aks check-acr did not confirm the pull (exit code 1): ERROR: Can not find kubectl executable in PATH");
+    });
+    const rejected = (status: string) =>
+        `[t] Validating image pull permission: FAILED\n[t] ACR cr.azurecr.io rejected token exchange: ACR token exchange endpoint returned error status: ${status}. body: {}\n`;
+    it("a registry answering 401 or 403 is marked as possibly propagating; other failures are not", () => {
+        for (const status of ["401", "403"]) {
+            assert.strictEqual(
+                classifyCheckAcr({ exitCode: 1, output: rejected(status) }, ctx).propagating,
+                `the registry answered ${status}: a role assignment made by a recent pulumi up can take up to 10 minutes to take effect`,
+            );
+        }
+        assert.strictEqual(classifyCheckAcr({ exitCode: 1, output: rejected("500") }, ctx).propagating, undefined);
+        assert.strictEqual(classifyCheckAcr({ exitCode: 1, output: "[t] Checking host name resolution (cr.azurecr.io): FAILED\n" }, ctx).propagating, undefined);
     });
     it("a success line for another registry is not a pass", () => {
         const v = classifyCheckAcr({ exitCode: 0, output: "Your cluster can pull images from other.azurecr.io!\n" }, ctx);
@@ -270,7 +294,10 @@ describe("verify rules: arguments and report", () => {
             context: "c",
             image: "mcr.microsoft.com/azure-cli",
             podTimeoutSeconds: 60,
+            propagationWaitSeconds: 300,
         });
+        assert.strictEqual((parseArgs(["dev", "--propagation-wait", "0"]) as { propagationWaitSeconds: number }).propagationWaitSeconds, 0);
+        assert.strictEqual((parseArgs(["dev", "--propagation-wait=600"]) as { propagationWaitSeconds: number }).propagationWaitSeconds, 600);
         assert.strictEqual(parseArgs(["--help"]), "help");
     });
 
@@ -279,6 +306,8 @@ describe("verify rules: arguments and report", () => {
         [["dev", "prod"], "expected one stack, got dev prod"],
         [["dev", "--format", "yaml"], "--format must be table or json, got yaml"],
         [["dev", "--pod-timeout", "5"], "--pod-timeout must be a whole number of seconds from 10 to 3600, got 5"],
+        [["dev", "--propagation-wait", "-1"], "--propagation-wait must be a whole number of seconds from 0 to 3600, got -1"],
+        [["dev", "--propagation-wait", "1.5"], "--propagation-wait must be a whole number of seconds from 0 to 3600, got 1.5"],
         [["dev", "--verbose"], "unknown option --verbose"],
         [["dev", "--context"], "--context needs a value"],
     ];
@@ -309,5 +338,98 @@ describe("verify rules: arguments and report", () => {
                 "1 passed, 1 failed, 1 skipped",
             ].join("\n"),
         );
+    });
+});
+
+describe("verify rules: propagation retries", () => {
+    /** A fake clock that sleep advances, and a check that answers from a list, one answer per try. */
+    function setUp(answers: CheckResult[], waitSeconds = 60, clockMoves = true) {
+        let clock = 0;
+        const sleeps: number[] = [];
+        const lines: string[] = [];
+        let tries = 0;
+        const wait: PropagationWait = {
+            waitSeconds,
+            intervalMs: 15_000,
+            now: () => clock,
+            sleep: async (ms) => {
+                sleeps.push(ms);
+                clock += clockMoves ? ms : 0;
+            },
+            progress: (line) => lines.push(line),
+        };
+        const check = async () => answers[Math.min(tries++, answers.length - 1)];
+        return { wait, check, sleeps, lines, tries: () => tries };
+    }
+    const propagating: CheckResult = { name: "w", status: "fail", detail: "AADSTS700213", propagating: "AADSTS700213: it propagates" };
+    const passed: CheckResult = { name: "w", status: "pass", detail: "ok" };
+
+    it("a propagation error that clears after two tries passes on the third, with a countdown line per retry", async () => {
+        const t = setUp([propagating, propagating, passed]);
+        assert.deepStrictEqual(await retryWhilePropagating(t.check, t.wait), { ...passed, tries: 3, waitedSeconds: 30 });
+        assert.deepStrictEqual(t.sleeps, [15_000, 15_000]);
+        assert.deepStrictEqual(t.lines, [
+            "verify: w: failed on try 1 (AADSTS700213: it propagates); trying again in 15s, reporting it as broken in 1m",
+            "verify: w: failed on try 2 (AADSTS700213: it propagates); trying again in 15s, reporting it as broken in 45s",
+            "verify: w: passed on try 3, after 30s",
+        ]);
+    });
+
+    it("one that never clears is reported broken when the wait is over, not before", async () => {
+        const t = setUp([propagating], 40);
+        assert.deepStrictEqual(await retryWhilePropagating(t.check, t.wait), { ...propagating, tries: 4, waitedSeconds: 40 });
+        assert.deepStrictEqual(t.sleeps, [15_000, 15_000, 10_000]);
+        assert.strictEqual(t.lines[t.lines.length - 1], "verify: w: still failing after 4 tries over 40s: reported as broken");
+    });
+
+    it("any other failure is reported at once", async () => {
+        const other: CheckResult = { name: "w", status: "fail", detail: "AADSTS700211" };
+        const t = setUp([other, passed]);
+        assert.deepStrictEqual(await retryWhilePropagating(t.check, t.wait), other);
+        assert.deepStrictEqual([t.tries(), t.sleeps, t.lines], [1, [], []]);
+    });
+
+    it("stops retrying when the failure changes to one that is not propagation", async () => {
+        const other: CheckResult = { name: "w", status: "fail", detail: "AADSTS700211" };
+        const t = setUp([propagating, other, passed]);
+        assert.deepStrictEqual(await retryWhilePropagating(t.check, t.wait), { ...other, tries: 2, waitedSeconds: 15 });
+    });
+
+    it("--propagation-wait 0 does not retry", async () => {
+        const t = setUp([propagating, passed], 0);
+        assert.deepStrictEqual(await retryWhilePropagating(t.check, t.wait), propagating);
+        assert.strictEqual(t.tries(), 1);
+    });
+
+    it("a clock that stands still cannot make it loop forever", async () => {
+        const t = setUp([propagating], 60, false);
+        await retryWhilePropagating(t.check, t.wait);
+        assert.strictEqual(t.tries(), 5);
+    });
+
+    const durations: Array<[number, string]> = [
+        [0, "0s"],
+        [45, "45s"],
+        [60, "1m"],
+        [75, "1m15s"],
+        [14.2, "15s"],
+    ];
+    for (const [seconds, text] of durations) {
+        it(`formats ${seconds}s as ${text}`, () => assert.strictEqual(formatSeconds(seconds), text));
+    }
+
+    it("the table says how often a check was tried and why", () => {
+        const table = formatTable(
+            buildReport("dev", [
+                { name: "a", status: "pass", detail: "fine", tries: 3, waitedSeconds: 30 },
+                { name: "b", status: "fail", detail: "broken", propagating: "AADSTS70021: it propagates", tries: 21, waitedSeconds: 300 },
+            ]),
+        );
+        assert.deepStrictEqual(table.split("\n").slice(3, 7), [
+            "PASS    a      fine",
+            "               tried 3 times over 30s; it failed while a recent change propagated, then passed",
+            "FAIL    b      broken",
+            "               tried 21 times over 5m; still failing: AADSTS70021: it propagates",
+        ]);
     });
 });

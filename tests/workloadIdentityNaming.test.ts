@@ -7,7 +7,7 @@ import {
     federatedCredentialNameRule,
     issuerUrlRule,
     labelKeyRule,
-    labelsProblem,
+    labelsProblems,
     labelValueRule,
     managedIdentityName,
     managedIdentityNameRule,
@@ -87,20 +87,20 @@ describe("workload identity naming: rules", () => {
         }
     });
 
-    it("labelsProblem names the key, the value and the rule", () => {
-        assert.strictEqual(labelsProblem({ team: "maps" }), undefined);
-        assert.strictEqual(
-            labelsProblem({ "Bad Key": "x" }),
-            'labels has the key "Bad Key", which must be a Kubernetes label key: an optional DNS subdomain prefix and \'/\', then 1 to 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit',
-        );
-        assert.strictEqual(
-            labelsProblem({ team: "maps!" }),
-            'labels["team"] is "maps!": must be a Kubernetes label value: empty, or 1 to 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit',
-        );
-        assert.strictEqual(
-            labelsProblem({ "app.kubernetes.io/managed-by": "helm" }),
+    it("labelsProblems names the key, the value and the rule of every bad label", () => {
+        const KEY_RULE =
+            "must be a Kubernetes label key: an optional DNS subdomain prefix and '/', then 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
+        const VALUE_RULE = "must be a Kubernetes label value: empty, or 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
+        assert.deepStrictEqual(labelsProblems({ team: "maps" }), []);
+        assert.deepStrictEqual(labelsProblems({ "Bad Key": "x" }), [`labels has the key "Bad Key", which ${KEY_RULE}`]);
+        assert.deepStrictEqual(labelsProblems({ team: "maps!" }), [`labels["team"] is "maps!": ${VALUE_RULE}`]);
+        assert.deepStrictEqual(labelsProblems({ "app.kubernetes.io/managed-by": "helm" }), [
             'labels["app.kubernetes.io/managed-by"] is "helm": is set by the component to "pulumi"',
-        );
+        ]);
+        assert.deepStrictEqual(labelsProblems({ "Bad Key": "x", team: "maps!", tier: "web" }), [
+            `labels has the key "Bad Key", which ${KEY_RULE}`,
+            `labels["team"] is "maps!": ${VALUE_RULE}`,
+        ]);
     });
 });
 

@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as k8s from "@pulumi/kubernetes";
@@ -57,12 +59,16 @@ function kubernetesObjects(resources: Recorded[]): Recorded[] {
     return resources.filter((r) => r.type.startsWith("kubernetes:") && r.custom);
 }
 
-/** Expects constructing the component with these args to fail with exactly this message. */
-async function rejects(overrides: Partial<WorkloadIdentityServiceAccountArgs>, message: string): Promise<void> {
+/** The one error a call with bad arguments fails with: the component, its name and every problem. */
+const invalid = (...problems: string[]) => `WorkloadIdentityServiceAccount "geofencing-api" has invalid arguments:\n  - ${problems.join("\n  - ")}`;
+
+/** Expects constructing the component with these args to fail with exactly these problems. */
+async function rejects(overrides: Partial<WorkloadIdentityServiceAccountArgs>, ...problems: string[]): Promise<void> {
     await assert.rejects(
         runUnderMocks(() => build(overrides)),
         (e: Error) => {
-            assert.strictEqual(e.message, message);
+            assert.ok(e instanceof pulumi.ResourceError, String(e));
+            assert.strictEqual(e.message, invalid(...problems));
             return true;
         },
     );
@@ -308,7 +314,39 @@ describe("WorkloadIdentityServiceAccount: bad arguments", () => {
     it("rejects a namespace resource together with createNamespace", async () => {
         await assert.rejects(
             runUnderMocks(() => build({ namespaceResource: new k8s.core.v1.Namespace("shared", { metadata: { name: "geofencing" } }) })),
-            { message: "namespaceResource is set and createNamespace is true: set createNamespace false when the namespace is created elsewhere" },
+            { message: invalid("namespaceResource is set and createNamespace is true: set createNamespace false when the namespace is created elsewhere") },
+        );
+    });
+
+    it("rejects a namespace resource whose name differs from namespace, when the name is known", async () => {
+        await assert.rejects(
+            runUnderMocks(() => build({ createNamespace: false, namespaceResource: new k8s.core.v1.Namespace("shared", { metadata: { name: "maps" } }) })),
+            // The serializer wraps the error with the property it was serializing.
+            (e: Error) => e.message.endsWith(invalid('namespaceResource is named "maps" but namespace is "geofencing": they must be equal')),
+        );
+    });
+
+    it("fails with the message docs/library.md shows", async () => {
+        const doc = fs.readFileSync(path.join(__dirname, "..", "docs", "library.md"), "utf8");
+        const shown = /```\n(WorkloadIdentityServiceAccount "billing"[\s\S]*?)\n```/.exec(doc)?.[1];
+        assert.ok(shown, "docs/library.md shows no WorkloadIdentityServiceAccount error");
+        await assert.rejects(
+            runUnderMocks(() => build({ namespace: "Billing", tokenExpirationSeconds: 60 }, "billing")),
+            (e: Error) => {
+                assert.strictEqual(e.message, shown);
+                return true;
+            },
+        );
+    });
+
+    it("reports every problem of one call together, in argument order", async () => {
+        await rejects(
+            { namespace: "Geo_Fencing", serviceAccountName: "api-", location: undefined, tokenExpirationSeconds: 60, labels: { team: "maps team" } },
+            `namespace is "Geo_Fencing": ${LABEL}`,
+            `serviceAccountName is "api-": ${SUBDOMAIN}`,
+            'location is missing: it is required when identityType is "managedIdentity"',
+            "tokenExpirationSeconds is 60: must be a whole number of seconds from 3600 to 86400",
+            `labels["team"] is "maps team": must be a Kubernetes label value: empty, or 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`,
         );
     });
 

@@ -3,6 +3,7 @@ import { TOKEN_EXCHANGE_AUDIENCE } from "../../components/microsoftConstants";
 import { Adapters, ToolError } from "./adapters";
 import { CheckResult, classifyCheckAcr, compareSubjects, describeDifference, toolFailure } from "./classify";
 import { StackOutputs } from "./outputs";
+import { PropagationWait, retryWhilePropagating } from "./propagation";
 import { checkWorkload, PodRunOptions } from "./workloadCheck";
 
 /**
@@ -176,18 +177,23 @@ export async function checkGitHubSecrets(adapters: Adapters, outputs: StackOutpu
     });
 }
 
-/** Runs every check in order; never throws for a tool problem. */
-export async function runChecks(adapters: Adapters, outputs: StackOutputs, pod: PodRunOptions): Promise<CheckResult[]> {
+/**
+ * Runs every check in order; never throws for a tool problem. The registry
+ * pull and the workloads' token exchanges are retried while they fail the way
+ * a fresh pulumi up makes them fail (propagation.ts).
+ */
+export async function runChecks(adapters: Adapters, outputs: StackOutputs, pod: PodRunOptions, wait: PropagationWait): Promise<CheckResult[]> {
     const results: CheckResult[] = [];
     results.push(await checkOidcIssuer(adapters, outputs));
-    results.push(await checkAcrPull(adapters, outputs));
+    results.push(await retryWhilePropagating(() => checkAcrPull(adapters, outputs), wait));
     results.push(await checkAdminUser(adapters, outputs));
     const workloads = Object.entries(outputs.workloads);
     if (workloads.length === 0) {
         results.push({ name: "workload token exchange", status: "skip", detail: "the stack declares no workloads" });
     }
     for (const [workloadName, workload] of workloads) {
-        results.push(await guard(`workload ${workloadName}: token exchange`, () => checkWorkload(adapters, workloadName, workload, pod)));
+        const check = () => guard(`workload ${workloadName}: token exchange`, () => checkWorkload(adapters, workloadName, workload, pod));
+        results.push(await retryWhilePropagating(check, wait));
     }
     results.push(await checkGitHubFederatedCredentials(adapters, outputs));
     results.push(await checkGitHubSecrets(adapters, outputs));

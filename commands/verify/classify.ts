@@ -13,6 +13,16 @@ export interface CheckResult {
     detail: string;
     likelyCause?: string;
     fix?: string;
+    /**
+     * On a failure that a recent `pulumi up` causes for a while: what may still
+     * be propagating. verify retries such a check (propagation.ts) before it
+     * reports the link as broken.
+     */
+    propagating?: string;
+    /** How many times the check ran, when it was retried. */
+    tries?: number;
+    /** Seconds spent retrying, when it was retried. */
+    waitedSeconds?: number;
 }
 
 export type Verdict = Omit<CheckResult, "name">;
@@ -106,6 +116,31 @@ export const AADSTS_RULES: Record<string, AadstsRule> = {
     },
 };
 
+/**
+ * Token-exchange errors a new or changed federated credential gives until it
+ * has propagated: "If a token request is made immediately after adding the
+ * federated identity credential, it might lead to failure for a couple of
+ * minutes" (azure.github.io/azure-workload-identity/docs/faq.html, "Is there a
+ * propagation delay after creating a federated identity credential?";
+ * Azure/azure-workload-identity issues #273 and #576). Entra ID then answers
+ * as if no credential matched: AADSTS70021 or AADSTS700213.
+ */
+export const PROPAGATION_AADSTS_CODES = ["70021", "700213"] as const;
+
+/** What a federated-credential propagation failure says while verify retries. */
+export const FEDERATED_CREDENTIAL_PROPAGATION =
+    "a federated credential created or changed by a recent pulumi up can take a few minutes to propagate in Entra ID";
+
+/**
+ * A registry that refuses an identity with 401 or 403 right after its role
+ * was assigned. Source: learn.microsoft.com/azure/role-based-access-control/troubleshooting
+ * ("Role assignment changes are not being detected ... You might see the
+ * message Status: 401 (Unauthorized) ... it can take up to 10 minutes for
+ * changes to take effect"; checked 2026-11-30). Microsoft Learn's ACR
+ * exercises say the same of 401 and 403 from a pull: "wait and retry".
+ */
+export const ROLE_ASSIGNMENT_PROPAGATION = "a role assignment made by a recent pulumi up can take up to 10 minutes to take effect";
+
 /** The first AADSTS code in a text and the first sentence of its message, e.g. { code: "700213", message: "No matching ..." }. */
 export function aadstsError(text: string): { code: string; message: string } | undefined {
     const match = /AADSTS(\d+):?[ \t]*([^\r\n]*)/.exec(text);
@@ -186,12 +221,13 @@ export function classifyPodOutcome(outcome: PodOutcome, expected: WorkloadExpect
     if (aadsts !== undefined) {
         const code = aadsts.code;
         const rule = AADSTS_RULES[code];
-        return {
+        const verdict: Verdict = {
             status: "fail",
             detail: `token exchange for ${subject} failed with AADSTS${code}${aadsts.message ? `: ${aadsts.message}` : ""}`,
             likelyCause: rule?.cause ?? `Entra ID refused the exchange (AADSTS${code}: see https://login.microsoftonline.com/error?code=${code})`,
             fix: rule?.fix ?? "read the pod log above and the error page for the code",
         };
+        return (PROPAGATION_AADSTS_CODES as readonly string[]).includes(code) ? { ...verdict, propagating: `AADSTS${code}: ${FEDERATED_CREDENTIAL_PROPAGATION}` } : verdict;
     }
     if (outcome.timedOut) {
         const where = state === null ? "was never seen" : `is ${state.phase}${state.waitingReason ? ` (${state.waitingReason})` : ""}`;
@@ -249,7 +285,10 @@ export function classifyCheckAcr(
     }
     if (/Validating image pull permission: \**FAILED/.test(out)) {
         const reason = out.split(/\r?\n/).find((l) => /rejected token exchange/.test(l));
+        // canipull: "ACR token exchange endpoint returned error status: 403".
+        const status = /returned error status: (40[13])\b/.exec(reason ?? "")?.[1];
         return {
+            ...(status ? { propagating: `the registry answered ${status}: ${ROLE_ASSIGNMENT_PROPAGATION}` } : {}),
             status: "fail",
             detail: `the registry rejected the kubelet identity's token exchange${reason ? `: ${reason.replace(/^\[[^\]]*\]\s*/, "").trim()}` : ""}`,
             likelyCause:

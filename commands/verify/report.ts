@@ -1,4 +1,5 @@
 import { CheckResult } from "./classify";
+import { formatSeconds } from "./propagation";
 
 /** The report, as a table for people or JSON for CI. Pure. */
 
@@ -30,6 +31,10 @@ export function formatTable(report: Report): string {
         }
         if (c.fix) {
             lines.push(`${indent}fix: ${c.fix}`);
+        }
+        if (c.tries !== undefined) {
+            const why = c.status === "pass" ? "it failed while a recent change propagated, then passed" : `still failing: ${c.propagating ?? "no longer a propagation error"}`;
+            lines.push(`${indent}tried ${c.tries} times over ${formatSeconds(c.waitedSeconds ?? 0)}; ${why}`);
         }
     }
     const { passed, failed, skipped } = report.summary;
