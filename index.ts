@@ -1,27 +1,16 @@
-import { loadStackConfig, readStackEnvironment } from "./stack/loadConfig";
-import { createStack } from "./stack/program";
+/**
+ * The stack program (Pulumi.yaml's main). Pulumi's Node.js host calls the
+ * exported function and awaits it (@pulumi/pulumi 3.248.0 cmd/run/run.js:
+ * "If the exported value was itself a Function, then just execute it ...
+ * await the value we get back"): the GitHub lookups it awaits happen before
+ * any resource is registered. The outputs: resourceGroupName, clusterName,
+ * clusterId, oidcIssuerUrl, kubeletIdentityObjectId, registryName,
+ * registryId, registryLoginServer, githubClientId, githubPrincipalId,
+ * githubSubjects, githubRepository, githubEnvironment, githubSecretsScope,
+ * tenantId, subscriptionId, workloads, clusterAdminGroupObjectId, and
+ * kubeconfig (non-interactive kubelogin; a secret, never printed by
+ * `pulumi stack output`).
+ */
+import { runStack } from "./stack/run";
 
-// Config is read and validated before a single resource is registered.
-const config = loadStackConfig();
-const outputs = createStack(config, readStackEnvironment());
-
-export const resourceGroupName = outputs.resourceGroupName;
-export const clusterName = outputs.clusterName;
-export const clusterId = outputs.clusterId;
-export const oidcIssuerUrl = outputs.oidcIssuerUrl;
-export const kubeletIdentityObjectId = outputs.kubeletIdentityObjectId;
-export const registryName = outputs.registryName;
-export const registryId = outputs.registryId;
-export const registryLoginServer = outputs.registryLoginServer;
-export const githubClientId = outputs.githubClientId;
-export const githubPrincipalId = outputs.githubPrincipalId;
-export const githubSubjects = outputs.githubSubjects;
-export const githubRepository = outputs.githubRepository;
-export const githubEnvironment = outputs.githubEnvironment;
-export const githubSecretsScope = outputs.githubSecretsScope;
-export const tenantId = outputs.tenantId;
-export const subscriptionId = outputs.subscriptionId;
-export const workloads = outputs.workloads;
-/** Non-interactive kubelogin kubeconfig; a secret, never printed by `pulumi stack output`. */
-export const kubeconfig = outputs.kubeconfig;
-export const clusterAdminGroupObjectId = outputs.clusterAdminGroupObjectId;
+export = runStack;

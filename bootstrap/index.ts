@@ -1,22 +1,31 @@
+/**
+ * The bootstrap program (bootstrap/Pulumi.yaml's main), shaped like the
+ * stack's index.ts: Pulumi's Node.js host calls the exported function and
+ * awaits it; the offline plan calls it with a host of its own (no
+ * environment, so it never reaches GitHub). Outputs: resourceGroupName,
+ * keyVaultName, environments (per environment its scope, GitHub
+ * environments, client ids, subjects and the key upload command).
+ */
 import * as pulumi from "@pulumi/pulumi";
 import { readStackEnvironment } from "../stack/loadConfig";
+import { StackHost } from "../stack/run";
 import { parseBootstrapConfig } from "./config";
 import { createBootstrap } from "./program";
 
-// Config is read and validated before a single resource is registered.
-const own = new pulumi.Config("credless-aks-bootstrap");
-const config = parseBootstrapConfig({
-    stack: pulumi.getStack(),
-    location: new pulumi.Config("azure-native").get("location"),
-    github: own.getObject<unknown>("github"),
-    identityKind: own.get("identityKind"),
-    resourceGroup: own.get("resourceGroup"),
-    keyVaultName: own.get("keyVaultName"),
-    environments: own.getObject<unknown>("environments"),
-    pulumiCloud: own.getObject<unknown>("pulumiCloud"),
-});
-const outputs = createBootstrap(config, readStackEnvironment());
+async function runBootstrap(host: StackHost = {}): Promise<ReturnType<typeof createBootstrap>> {
+    // Config is read and validated before a single resource is registered.
+    const own = new pulumi.Config("credless-aks-bootstrap");
+    const config = parseBootstrapConfig({
+        stack: pulumi.getStack(),
+        location: new pulumi.Config("azure-native").get("location"),
+        github: own.getObject<unknown>("github"),
+        identityKind: own.get("identityKind"),
+        resourceGroup: own.get("resourceGroup"),
+        keyVaultName: own.get("keyVaultName"),
+        environments: own.getObject<unknown>("environments"),
+        pulumiCloud: own.getObject<unknown>("pulumiCloud"),
+    });
+    return createBootstrap(config, readStackEnvironment(host.env ?? process.env));
+}
 
-export const resourceGroupName = outputs.resourceGroupName;
-export const keyVaultName = outputs.keyVaultName;
-export const environments = outputs.environments;
+export = runBootstrap;

@@ -110,7 +110,8 @@ export interface AksClusterArgs {
     /** Optional. "Free" (dev) or "Standard" (prod, uptime SLA). Defaults to "Free". */
     tier?: ClusterTier;
     /**
-     * Optional. The initial Kubernetes version, such as "1.33". The auto-upgrade
+     * Optional. The initial Kubernetes version, MAJOR.MINOR or MAJOR.MINOR.PATCH,
+     * one that `az aks get-versions` lists for the region. The auto-upgrade
      * channel owns the version after creation: AKS upgrades the cluster, so the
      * component ignores later changes to this value instead of sending what
      * would look like a downgrade. Upgrade a minor version with the channel or

@@ -8,9 +8,11 @@ import {
     githubCredentialName,
     GitHubSubjectFormat,
     githubSubject,
+    GitHubSubjectTemplate,
     GitHubTrigger,
     githubTriggerProblems,
     SUBJECT_FORMATS,
+    subjectTemplateProblems,
 } from "./subjects";
 import { dnsLabelRule, environmentNameRule, githubOwnerRule, githubRepositoryNameRule } from "./validation";
 
@@ -42,6 +44,20 @@ export interface GitHubActionsIdentityArgs {
      * repository's OIDC setting on GitHub. Defaults to "name".
      */
     subjectFormat?: GitHubSubjectFormat;
+    /**
+     * Optional. The repository's custom OIDC subject template, GitHub's
+     * `include_claim_keys` in order, when it has one (the stack reads it from
+     * GitHub's REST API). Claims: "repo", "context", "environment" and
+     * "job_workflow_ref"; "repo" and one of "context" or "environment" are
+     * required. Defaults to GitHub's default template (repo, then context).
+     */
+    subjectClaimKeys?: string[];
+    /**
+     * Optional. The reusable workflow the trusted jobs run, as GitHub writes
+     * the job_workflow_ref claim ("owner/repo/.github/workflows/deploy.yml@refs/heads/main").
+     * Required when subjectClaimKeys includes "job_workflow_ref". Defaults to none.
+     */
+    jobWorkflowRef?: string;
     /**
      * Optional. With subjectFormat "immutable": also keep trusting the
      * name-based subjects, for the window in which the repository's OIDC
@@ -128,8 +144,9 @@ export class GitHubActionsIdentity extends pulumi.ComponentResource {
         const triggers = args.triggers ?? [{ kind: "environment", name: args.environment }];
         const formats: GitHubSubjectFormat[] = format === "immutable" && keepNameSubjects ? ["name", "immutable"] : [format];
         const namespaceRole = args.cluster?.namespaceRole ?? "Azure Kubernetes Service RBAC Writer";
+        const template: GitHubSubjectTemplate | undefined = args.subjectClaimKeys ? { claimKeys: args.subjectClaimKeys, jobWorkflowRef: args.jobWorkflowRef } : undefined;
 
-        this.validate(name, args, format, keepNameSubjects, triggers, formats.length, namespaceRole);
+        this.validate(name, args, format, keepNameSubjects, triggers, formats.length, namespaceRole, template);
 
         const displayName = `github-${repository.owner}-${repository.name}-${args.environment}`;
         const application = new azuread.Application(
@@ -155,7 +172,7 @@ export class GitHubActionsIdentity extends pulumi.ComponentResource {
             triggers.map((trigger) => {
                 const credentialName = githubCredentialName(trigger, f);
                 const subject = ids.apply(([ownerId, repositoryId]) =>
-                    this.subject(name, { owner: repository.owner, name: repository.name, ownerId, repositoryId }, f, trigger),
+                    this.subject(name, { owner: repository.owner, name: repository.name, ownerId, repositoryId }, f, trigger, template),
                 );
                 return new azuread.ApplicationFederatedIdentityCredential(
                     `${name}-${credentialName}`,
@@ -224,10 +241,11 @@ export class GitHubActionsIdentity extends pulumi.ComponentResource {
         repo: { owner: string; name: string; ownerId?: number; repositoryId?: number },
         format: GitHubSubjectFormat,
         trigger: GitHubTrigger,
+        template: GitHubSubjectTemplate | undefined,
     ): string {
         let subject: string;
         try {
-            subject = githubSubject(repo, format, trigger);
+            subject = githubSubject(repo, format, trigger, template);
         } catch (e) {
             throw new pulumi.ResourceError(invalidArgumentsMessage("GitHubActionsIdentity", name, [(e as Error).message]), this);
         }
@@ -251,6 +269,7 @@ export class GitHubActionsIdentity extends pulumi.ComponentResource {
         triggers: GitHubTrigger[],
         credentialsPerTrigger: number,
         namespaceRole: string,
+        template: GitHubSubjectTemplate | undefined,
     ): void {
         const problems = new ArgumentProblems("GitHubActionsIdentity", name);
         const check = (key: string, value: string, rule: (v: string) => string | undefined) => problems.check(key, value, rule);
@@ -290,6 +309,9 @@ export class GitHubActionsIdentity extends pulumi.ComponentResource {
                 }
             });
             check("cluster.namespaceRole", namespaceRole, grantableRoleRule);
+        }
+        if (template) {
+            subjectTemplateProblems(template, triggers).forEach((p) => problems.add(`subjectClaimKeys: ${p}`));
         }
         problems.throwIfAny(this);
     }

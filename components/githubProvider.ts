@@ -17,6 +17,17 @@ export function githubToken(env: { GITHUB_TOKEN?: string }, configToken?: string
     return [configToken, env.GITHUB_TOKEN].find((token): token is string => token !== undefined && token.trim() !== "");
 }
 
+/**
+ * The GitHub REST API's base URL, as the GitHub provider resolves it:
+ * `github:baseUrl` from config, else GITHUB_BASE_URL, else
+ * "https://api.github.com/" (@pulumi/github 6.15.0 config/vars.js:
+ * `__config.get("baseUrl") ?? (getEnv("GITHUB_BASE_URL") || "https://api.github.com/")`).
+ * GitHub Enterprise Server answers at https://HOSTNAME/api/v3/.
+ */
+export function githubBaseUrl(env: { GITHUB_BASE_URL?: string }, configBaseUrl?: string): string {
+    return configBaseUrl ?? (env.GITHUB_BASE_URL || "https://api.github.com/");
+}
+
 /** Undefined when a token is at hand, else the message that says where to put one. */
 export function githubTokenProblem(env: { GITHUB_TOKEN?: string }, configToken?: string): string | undefined {
     return githubToken(env, configToken) === undefined
@@ -42,14 +53,16 @@ export function plaintextTokenProblem(configToken: string | undefined, isSecret:
 /**
  * Arguments of an explicit GitHub provider for `repository` ("owner/name"):
  * the owner is the account the provider manages, the token a secret. An
- * explicit provider does not read `github:token` itself, hence the token here.
+ * explicit provider does not read `github:token` itself, hence the token here;
+ * `baseUrl` (githubBaseUrl) points it at GitHub Enterprise Server.
  */
-export function githubProviderArgs(repository: string, token: string): ProviderArgs {
+export function githubProviderArgs(repository: string, token: string, baseUrl?: string): ProviderArgs {
     const rule = githubRepositoryRule(repository);
     if (rule) {
         throw new Error(`repository "${repository}" ${rule}`);
     }
-    return { owner: repository.split("/")[0], token: pulumi.secret(token) };
+    // An explicit provider does not read github:baseUrl either.
+    return { owner: repository.split("/")[0], token: pulumi.secret(token), ...(baseUrl ? { baseUrl } : {}) };
 }
 
 /**

@@ -119,21 +119,133 @@ export function githubRepositoryClaim(repo: GitHubRepositoryRef, format: GitHubS
 }
 
 /**
- * The subject claim GitHub puts into the OIDC token of a job with that
- * trigger. Source: docs.github.com/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#example-subject-claims
+ * The "context" of a job in its subject: what follows the repository in
+ * GitHub's default subject. Source: docs.github.com/actions/reference/security/oidc#example-subject-claims
  */
-export function githubSubject(repo: GitHubRepositoryRef, format: GitHubSubjectFormat, trigger: GitHubTrigger): string {
-    const base = githubRepositoryClaim(repo, format);
+function githubContext(trigger: GitHubTrigger): string {
     switch (trigger.kind) {
         case "environment":
-            return `${base}:environment:${trigger.name}`;
+            return `environment:${trigger.name}`;
         case "branch":
-            return `${base}:ref:refs/heads/${trigger.name}`;
+            return `ref:refs/heads/${trigger.name}`;
         case "tag":
-            return `${base}:ref:refs/tags/${trigger.name}`;
+            return `ref:refs/tags/${trigger.name}`;
         case "pull_request":
-            return `${base}:pull_request`;
+            return "pull_request";
     }
+}
+
+/**
+ * The claims of a custom subject template (GitHub's `include_claim_keys`)
+ * that the stack can build from what it knows: the repository, the job's
+ * context, its environment, and the reusable workflow it runs.
+ * Source: docs.github.com/actions/reference/security/oidc#customizing-the-subject-claims-for-an-organization-or-repository
+ */
+export const SUBJECT_CLAIM_KEYS = ["repo", "context", "environment", "job_workflow_ref"] as const;
+
+/** A repository's custom subject template, as far as the subjects depend on it. */
+export interface GitHubSubjectTemplate {
+    /** GitHub's `include_claim_keys`, in order: the subject is their `key:value` pairs joined by ':'. */
+    claimKeys: readonly string[];
+    /** The reusable workflow's ref ("owner/repo/.github/workflows/deploy.yml@refs/heads/main"), for the `job_workflow_ref` claim. */
+    jobWorkflowRef?: string;
+}
+
+/**
+ * Why the stack cannot build, or must not trust, the subjects of `template`
+ * for `triggers`; empty when it can. Each message starts with what it is
+ * about ("include_claim_keys ...", "jobWorkflowRef ...", "triggers[i] ...").
+ */
+export function subjectTemplateProblems(template: GitHubSubjectTemplate, triggers: readonly GitHubTrigger[]): string[] {
+    const keys = template.claimKeys;
+    const shown = `include_claim_keys ${JSON.stringify(keys)}`;
+    const problems: string[] = [];
+    const unknown = keys.filter((k) => !(SUBJECT_CLAIM_KEYS as readonly string[]).includes(k));
+    if (unknown.length > 0) {
+        problems.push(
+            `${shown}: credless-aks builds subjects from ${SUBJECT_CLAIM_KEYS.join(", ")} only, not from ${unknown.map((k) => `"${k}"`).join(", ")}; ` +
+                "use GitHub's default template for this repository, or a template of those claims",
+        );
+    }
+    if (keys.length === 0 || new Set(keys).size !== keys.length) {
+        problems.push(`${shown}: must list each claim once, and at least one`);
+    }
+    if (!keys.includes("repo")) {
+        problems.push(`${shown}: has no "repo" claim, so the subjects would not name the repository and a job of another repository could present them`);
+    }
+    if (!keys.includes("context") && !keys.includes("environment")) {
+        problems.push(`${shown}: has neither "context" nor "environment", so every job of the repository, on any branch or pull request, would present the same subject`);
+    }
+    if (keys.includes("job_workflow_ref")) {
+        const ref = template.jobWorkflowRef;
+        if (ref === undefined) {
+            problems.push(`${shown}: has "job_workflow_ref": set jobWorkflowRef to the reusable workflow the deployment jobs run, as "owner/repo/.github/workflows/<file>@<ref>"`);
+        } else if (!/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+\/\.github\/workflows\/[^\s:@]+\.ya?ml@[^\s:]+$/.test(ref)) {
+            problems.push(`jobWorkflowRef is ${JSON.stringify(ref)}: must be "owner/repo/.github/workflows/<file>.yml@<ref>", as GitHub writes the job_workflow_ref claim`);
+        }
+    }
+    if (keys.includes("environment")) {
+        // "If the environment claim is included ..., an environment is required." Source: docs.github.com/actions/reference/security/oidc
+        triggers.forEach((t, i) => {
+            if (t.kind !== "environment") {
+                problems.push(`triggers[${i}] is ${JSON.stringify(formatGitHubTrigger(t))}: ${shown} has "environment", so only jobs that run in an environment get a token`);
+            }
+        });
+    }
+    return problems;
+}
+
+/**
+ * The subject claim GitHub puts into the OIDC token of a job with that
+ * trigger: with GitHub's default template, the repository then the context;
+ * with a custom template, each claim of `template.claimKeys` as `key:value`,
+ * the repository as `repo:...` in the same format as the default (immutable
+ * repositories keep their ids there), the context without a key.
+ * Sources: docs.github.com/actions/reference/security/oidc#example-subject-claims
+ * and #customizing-the-subject-claims-for-an-organization-or-repository
+ * ("repo:ORG-NAME/REPO-NAME:environment:ENVIRONMENT-NAME:job_workflow_ref:REUSABLE-WORKFLOW-PATH";
+ * "owner_id and repo_id are always included in the repo segment of the sub
+ * claim, even when you customize claims with include_claim_keys").
+ * Throws when the template has problems (subjectTemplateProblems).
+ */
+export function githubSubject(repo: GitHubRepositoryRef, format: GitHubSubjectFormat, trigger: GitHubTrigger, template?: GitHubSubjectTemplate): string {
+    const base = githubRepositoryClaim(repo, format);
+    if (template === undefined) {
+        return `${base}:${githubContext(trigger)}`;
+    }
+    const problems = subjectTemplateProblems(template, [trigger]);
+    if (problems.length > 0) {
+        throw new Error(problems.join("; "));
+    }
+    return template.claimKeys
+        .map((key) => {
+            switch (key) {
+                case "repo":
+                    return base;
+                case "context":
+                    return githubContext(trigger);
+                case "environment":
+                    return `environment:${trigger.kind === "environment" ? trigger.name : ""}`;
+                default:
+                    return `job_workflow_ref:${template.jobWorkflowRef}`;
+            }
+        })
+        .join(":");
+}
+
+/**
+ * The repository as GitHub spells it in its `sub_claim_prefix` (the REST
+ * API's OIDC subject customization): "repo:OWNER/REPO" names the name
+ * format, "repo:OWNER@OWNER_ID/REPO@REPO_ID" the immutable one. Undefined
+ * for any other shape. Source: docs.github.com/actions/reference/security/oidc#immutable-subject-claims
+ */
+export function parseSubjectClaimPrefix(prefix: string): (GitHubRepositoryRef & { format: GitHubSubjectFormat }) | undefined {
+    const immutable = /^repo:([^/@:]+)@(\d+)\/([^/@:]+)@(\d+)$/.exec(prefix);
+    if (immutable) {
+        return { format: "immutable", owner: immutable[1], ownerId: Number(immutable[2]), name: immutable[3], repositoryId: Number(immutable[4]) };
+    }
+    const byName = /^repo:([^/@:]+)\/([^/@:]+)$/.exec(prefix);
+    return byName ? { format: "name", owner: byName[1], name: byName[2] } : undefined;
 }
 
 /**

@@ -18,7 +18,7 @@ import { MAX_FEDERATED_CREDENTIALS } from "../components/microsoftConstants";
 import { grantableRoleRule } from "../components/roles";
 import { SECRET_SCOPES, SecretScope } from "../components/gitHubDeploymentSecrets";
 import { deploymentPatternProblems } from "../components/deploymentPatterns";
-import { formatGitHubTrigger, GitHubSubjectFormat, GitHubTrigger, parseGitHubTrigger, SUBJECT_FORMATS } from "../components/subjects";
+import { formatGitHubTrigger, GitHubSubjectFormat, GitHubTrigger, parseGitHubTrigger, SUBJECT_FORMATS, subjectTemplateProblems } from "../components/subjects";
 import {
     dnsLabelRule,
     dnsSubdomainRule,
@@ -46,7 +46,12 @@ export interface GitHubConfig {
     repository: string;
     owner: string;
     name: string;
-    subjectFormat: GitHubSubjectFormat;
+    /** Forces the subject format; unset, the stack reads it from GitHub (stack/githubPreflight.ts). */
+    subjectFormat?: GitHubSubjectFormat;
+    /** Forces a custom subject template (GitHub's include_claim_keys); unset, the stack reads it from GitHub. */
+    subjectClaimKeys?: string[];
+    /** The reusable workflow the trusted jobs run, for templates with the job_workflow_ref claim. */
+    jobWorkflowRef?: string;
     /** With subjectFormat "immutable": keep trusting the name-based subjects too, while migrating (docs/immutable-subjects.md). */
     keepNameSubjects: boolean;
     ownerId?: number;
@@ -349,6 +354,8 @@ const GITHUB_KEYS = [
     "preventSelfReview",
     "canAdminsBypass",
     "deployNamespaces",
+    "subjectClaimKeys",
+    "jobWorkflowRef",
 ] as const;
 
 /**
@@ -378,7 +385,8 @@ function readGitHub(r: Reader, value: unknown, environment: string, workloads: W
         return undefined;
     }
     const repository = r.requiredString(`${key}.repository`, g.repository, githubRepositoryRule);
-    const subjectFormat = r.oneOf(`${key}.subjectFormat`, g.subjectFormat, SUBJECT_FORMATS, "name");
+    // Unset: GitHub's setting decides (read before anything is registered).
+    const subjectFormat = g.subjectFormat === undefined || g.subjectFormat === null ? undefined : r.oneOf(`${key}.subjectFormat`, g.subjectFormat, SUBJECT_FORMATS, "name");
     const keepNameSubjects = r.boolean(`${key}.keepNameSubjects`, g.keepNameSubjects, false);
     if (keepNameSubjects && subjectFormat !== "immutable") {
         r.fail(`${key}.keepNameSubjects`, true, 'only applies with subjectFormat "immutable" (name-based subjects are already what "name" trusts)');
@@ -504,6 +512,13 @@ function readGitHub(r: Reader, value: unknown, environment: string, workloads: W
             });
         }
     }
+    const subjectClaimKeys = g.subjectClaimKeys === undefined ? undefined : r.stringList(`${key}.subjectClaimKeys`, g.subjectClaimKeys);
+    const jobWorkflowRef = r.string(`${key}.jobWorkflowRef`, g.jobWorkflowRef);
+    if (subjectClaimKeys !== undefined) {
+        subjectTemplateProblems({ claimKeys: subjectClaimKeys, jobWorkflowRef }, triggers).forEach((p) =>
+            r.problems.push(p.startsWith("include_claim_keys") ? `${key}.subjectClaimKeys is ${p.slice("include_claim_keys ".length)}` : `${key}.${p}`),
+        );
+    }
     if (!repository) {
         return undefined;
     }
@@ -513,6 +528,8 @@ function readGitHub(r: Reader, value: unknown, environment: string, workloads: W
         owner,
         name,
         subjectFormat,
+        subjectClaimKeys,
+        jobWorkflowRef,
         keepNameSubjects,
         ownerId,
         repositoryId,
@@ -570,7 +587,7 @@ function readCluster(r: Reader, value: unknown, environment: string): ClusterCon
     return {
         tier,
         kubernetesVersion: r.string(`${key}.kubernetesVersion`, c.kubernetesVersion, (v) =>
-            /^\d+\.\d+(\.\d+)?$/.test(v) ? undefined : 'must be a Kubernetes version such as "1.33" or "1.33.2"',
+            /^\d+\.\d+(\.\d+)?$/.test(v) ? undefined : 'must be a Kubernetes version, MAJOR.MINOR or MAJOR.MINOR.PATCH in digits (list the ones AKS offers with az aks get-versions --location <region> --output table)',
         ),
         nodePool: {
             vmSize: r.string(`${key}.nodePool.vmSize`, np.vmSize, (v) =>

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { githubToken, githubTokenProblem, plaintextTokenProblem } from "../components/githubProvider";
+import { githubBaseUrl, githubToken, githubTokenProblem, plaintextTokenProblem } from "../components/githubProvider";
 import { parseStackConfig, RawConfig, StackConfig } from "./config";
 import { StackEnvironment } from "./program";
 
@@ -39,13 +39,15 @@ export function loadStackConfig(): StackConfig {
 
 /**
  * What the stack needs from the process environment: whether a GitHub token
- * is at hand (the GitHub provider reads GITHUB_TOKEN or github:token itself).
+ * is at hand (the GitHub provider reads GITHUB_TOKEN or github:token itself)
+ * and the REST API's base URL (github:baseUrl, as the provider resolves it).
  * `pulumi up` without one fails here with a clear message instead of a
  * provider error halfway through; previews and the offline plan go on
  * without the GitHub lookups.
  */
 export function readStackEnvironment(env: NodeJS.ProcessEnv = process.env): StackEnvironment {
-    const configToken = new pulumi.Config("github").get("token");
+    const githubConfig = new pulumi.Config("github");
+    const configToken = githubConfig.get("token");
     // A plain-text token fails previews too: it is already stored where it should not be.
     const plaintext = plaintextTokenProblem(configToken, isConfigSecret("github:token"));
     if (plaintext) {
@@ -55,5 +57,5 @@ export function readStackEnvironment(env: NodeJS.ProcessEnv = process.env): Stac
     if (problem && !pulumi.runtime.isDryRun()) {
         throw new Error(problem);
     }
-    return { githubToken: githubToken(env, configToken) };
+    return { githubToken: githubToken(env, configToken), githubBaseUrl: githubBaseUrl(env, githubConfig.get("baseUrl")) };
 }

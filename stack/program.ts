@@ -8,23 +8,26 @@ import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as azuread from "@pulumi/azuread";
 import * as resources from "@pulumi/azure-native/resources";
-import * as github from "@pulumi/github";
+import * as githubSdk from "@pulumi/github";
 import * as k8s from "@pulumi/kubernetes";
 import { AksCluster } from "../components/aksCluster";
 import { ContainerRegistry } from "../components/containerRegistry";
 import { GitHubActionsIdentity } from "../components/gitHubActionsIdentity";
 import { GitHubDeploymentSecrets } from "../components/gitHubDeploymentSecrets";
-import { githubProviderArgs, githubSpellingProblem } from "../components/githubProvider";
+import { githubProviderArgs } from "../components/githubProvider";
 import { baseName } from "../components/naming";
 import { registryScopedRole, subscriptionOfScope } from "../components/roles";
 import { managedIdentityName } from "../components/workloadIdentityNaming";
 import { WorkloadIdentityServiceAccount } from "../components/workloadIdentityServiceAccount";
 import { StackConfig } from "./config";
+import { ResolvedGitHub } from "./githubPreflight";
 
 /** What the stack needs from outside the config: read by index.ts, never by components. */
 export interface StackEnvironment {
     /** The GitHub token (github:token or GITHUB_TOKEN), when one is at hand; enables the repository lookup. */
     githubToken?: string;
+    /** The GitHub REST API's base URL (github:baseUrl, GITHUB_BASE_URL, or https://api.github.com/). */
+    githubBaseUrl: string;
 }
 
 export interface WorkloadOutput {
@@ -34,7 +37,11 @@ export interface WorkloadOutput {
     serviceAccount: string;
 }
 
-export function createStack(config: StackConfig, env: StackEnvironment) {
+/**
+ * `github` is what stack/githubPreflight.ts settled with GitHub before this
+ * runs: the repository's spelling and ids and the subjects GitHub sends.
+ */
+export function createStack(config: StackConfig, env: StackEnvironment, github: ResolvedGitHub) {
     const base = baseName(config.github.name, config.environment);
     const tags = {
         environment: config.environment,
@@ -102,16 +109,19 @@ export function createStack(config: StackConfig, env: StackEnvironment) {
 
     registry.attachCluster("kubelet", cluster.kubeletIdentityObjectId);
 
-    const githubProvider = new github.Provider(
+    const githubProvider = new githubSdk.Provider(
         "github",
-        env.githubToken ? githubProviderArgs(config.github.repository, env.githubToken) : { owner: config.github.owner },
+        env.githubToken
+            ? githubProviderArgs(config.github.repository, env.githubToken, env.githubBaseUrl)
+            : { owner: config.github.owner, baseUrl: env.githubBaseUrl },
     );
-    const lookup = lookUpRepository(config, env, githubProvider);
 
     const identity = new GitHubActionsIdentity("github", {
-        repository: { owner: config.github.owner, name: config.github.name, ownerId: lookup.ownerId, repositoryId: lookup.repositoryId },
+        repository: { owner: config.github.owner, name: config.github.name, ownerId: github.ownerId, repositoryId: github.repositoryId },
         environment: config.environment,
-        subjectFormat: config.github.subjectFormat,
+        subjectFormat: github.subjectFormat,
+        subjectClaimKeys: github.subjectClaimKeys,
+        jobWorkflowRef: config.github.jobWorkflowRef,
         keepNameSubjects: config.github.keepNameSubjects,
         triggers: config.github.triggers,
         registry: { resourceId: registry.resourceId, abacRepositoryPermissions: config.registry.abacRepositoryPermissions },
@@ -212,7 +222,7 @@ export function createStack(config: StackConfig, env: StackEnvironment) {
         githubClientId: identity.clientId,
         githubPrincipalId: identity.principalId,
         githubSubjects: identity.subjects,
-        githubRepository: lookup.fullName,
+        githubRepository: github.fullName,
         githubEnvironment: config.github.secretsScope === "environment" ? config.github.environmentName : null,
         githubSecretsScope: config.github.secretsScope,
         tenantId: client.tenantId,
@@ -220,47 +230,5 @@ export function createStack(config: StackConfig, env: StackEnvironment) {
         workloads,
         kubeconfig: cluster.kubeconfig,
         clusterAdminGroupObjectId: adminGroup ? adminGroup.objectId : null,
-    };
-}
-
-/**
- * Where a GitHub token is at hand, looks the repository up through the GitHub
- * provider: checks that config spells owner and repository exactly as GitHub
- * does (Entra ID compares subjects case-sensitively) and, for the immutable
- * subject format, finds the numeric ids that config does not give. GitHub's
- * /users/{name} answers for organisations too, so getUser gives the owner id.
- */
-function lookUpRepository(
-    config: StackConfig,
-    env: StackEnvironment,
-    provider: github.Provider,
-): { fullName: pulumi.Output<string>; ownerId?: pulumi.Input<number>; repositoryId?: pulumi.Input<number> } {
-    const g = config.github;
-    const needsIds = g.subjectFormat === "immutable" && g.repositoryId === undefined;
-    if (!env.githubToken) {
-        if (needsIds) {
-            throw new Error(
-                `credless-aks:github.subjectFormat is "immutable" without ownerId and repositoryId, and no GitHub token is at hand to look them up: ` +
-                    "set GITHUB_TOKEN (or pulumi config set --secret github:token) or put both ids in config",
-            );
-        }
-        return { fullName: pulumi.output(g.repository), ownerId: g.ownerId, repositoryId: g.repositoryId };
-    }
-    const repo = github.getRepositoryOutput({ fullName: g.repository }, { provider });
-    const fullName = repo.fullName.apply((name) => {
-        const problem = githubSpellingProblem(g.repository, name);
-        if (problem) {
-            throw new Error(`credless-aks:github.repository: ${problem}`);
-        }
-        return name;
-    });
-    if (!needsIds) {
-        return { fullName, ownerId: g.ownerId, repositoryId: g.repositoryId };
-    }
-    const owner = github.getUserOutput({ username: g.owner }, { provider });
-    return {
-        fullName,
-        ownerId: pulumi.all([owner.id, fullName]).apply(([id]) => Number(id)),
-        repositoryId: pulumi.all([repo.repoId, fullName]).apply(([id]) => id),
     };
 }

@@ -73,7 +73,8 @@ describe("config: defaults", () => {
         assert.strictEqual(c.environment, "staging");
         assert.deepStrictEqual(c.github.triggers, [{ kind: "environment", name: "staging" }]);
         assert.strictEqual(c.github.secretsScope, "environment");
-        assert.strictEqual(c.github.subjectFormat, "name");
+        // Not forced: the stack reads the format from GitHub before registering anything.
+        assert.strictEqual(c.github.subjectFormat, undefined);
         assert.strictEqual(c.cluster.tier, "Free");
         assert.strictEqual(c.cluster.kubeloginMode, "azurecli");
         assert.strictEqual(c.cluster.deployerPrincipalType, undefined, "left to ARM, which looks the existing principal up");
@@ -144,13 +145,33 @@ describe("config: every rule has its message", () => {
             'credless-aks:github.triggers[1] is "branch:main": would let jobs outside the protected environment obtain the identity, bypassing its reviewers and branch rules; trust only environment triggers here',
         ],
         ["unknown subject format", { github: { repository: "a/b", subjectFormat: "id" } }, 'credless-aks:github.subjectFormat is "id": must be one of name, immutable'],
-        ["unknown github key", { github: { repository: "a/b", repo: "x" } }, "credless-aks:github.repo is not a known key: expected one of repository, subjectFormat, keepNameSubjects, ownerId, repositoryId, triggers, secretsScope, environmentName, reviewers, deploymentBranches, deploymentTags, preventSelfReview, canAdminsBypass, deployNamespaces"],
+        [
+            "a subject template with a claim the stack cannot build",
+            { github: { repository: "a/b", subjectClaimKeys: ["repo", "context", "actor"] } },
+            'credless-aks:github.subjectClaimKeys is ["repo","context","actor"]: credless-aks builds subjects from repo, context, environment, job_workflow_ref only, not from "actor"; use GitHub\'s default template for this repository, or a template of those claims',
+        ],
+        [
+            "a subject template with job_workflow_ref but no workflow",
+            { github: { repository: "a/b", subjectClaimKeys: ["repo", "context", "job_workflow_ref"] } },
+            'credless-aks:github.subjectClaimKeys is ["repo","context","job_workflow_ref"]: has "job_workflow_ref": set jobWorkflowRef to the reusable workflow the deployment jobs run, as "owner/repo/.github/workflows/<file>@<ref>"',
+        ],
+        [
+            "a job workflow ref in the wrong shape",
+            { github: { repository: "a/b", subjectClaimKeys: ["repo", "context", "job_workflow_ref"], jobWorkflowRef: "deploy.yml" } },
+            'credless-aks:github.jobWorkflowRef is "deploy.yml": must be "owner/repo/.github/workflows/<file>.yml@<ref>", as GitHub writes the job_workflow_ref claim',
+        ],
+        ["unknown github key", { github: { repository: "a/b", repo: "x" } }, "credless-aks:github.repo is not a known key: expected one of repository, subjectFormat, keepNameSubjects, ownerId, repositoryId, triggers, secretsScope, environmentName, reviewers, deploymentBranches, deploymentTags, preventSelfReview, canAdminsBypass, deployNamespaces, subjectClaimKeys, jobWorkflowRef"],
         [
             "a deploy namespace no workload uses",
             { github: { repository: "a/b", deployNamespaces: ["geofencing", "kube-system"] }, workloads: [{ name: "api", namespace: "geofencing" }] },
             'credless-aks:github.deployNamespaces[1] is "kube-system": is not the namespace of any workload ("geofencing"): the workflows get deploy rights on the workloads\' namespaces only',
         ],
         ["a deploy namespace listed twice", { github: { repository: "a/b", deployNamespaces: ["geofencing", "geofencing"] }, workloads: [{ name: "api", namespace: "geofencing" }] }, 'credless-aks:github.deployNamespaces[1] is "geofencing": is listed twice'],
+        [
+            "a Kubernetes version that is not a version",
+            { cluster: { kubernetesVersion: "latest" } },
+            'credless-aks:cluster.kubernetesVersion is "latest": must be a Kubernetes version, MAJOR.MINOR or MAJOR.MINOR.PATCH in digits (list the ones AKS offers with az aks get-versions --location <region> --output table)',
+        ],
         ["unknown tier", { cluster: { tier: "Premium" } }, 'credless-aks:cluster.tier is "Premium": must be one of Free, Standard'],
         ["unknown sku", { registry: { namePrefix: "contosogeo", sku: "Free" } }, 'credless-aks:registry.sku is "Free": must be one of Basic, Standard, Premium'],
         ["registry prefix with hyphen", { registry: { namePrefix: "contoso-geo" } }, 'credless-aks:registry.namePrefix is "contoso-geo": must be 1 to 37 lower-case letters or digits (the registry name is the prefix plus a 13-character unique suffix, 50 at most, alphanumerics only)'],

@@ -150,6 +150,19 @@ describe("GitHubActionsIdentity: immutable subjects", () => {
         ]);
     });
 
+    it("builds the subjects of a custom template, with the reusable workflow", async () => {
+        const workflow = "contoso/platform/.github/workflows/deploy.yml@refs/heads/main";
+        const { outputs } = await run(
+            base({
+                repository: { owner: "contoso", name: "geofencing", ownerId: 9919, repositoryId: 681234567 },
+                subjectFormat: "immutable",
+                subjectClaimKeys: ["repo", "context", "job_workflow_ref"],
+                jobWorkflowRef: workflow,
+            }),
+        );
+        assert.deepStrictEqual(outputs.subjects, [`repo:contoso@9919/geofencing@681234567:environment:dev:job_workflow_ref:${workflow}`]);
+    });
+
     it("works with the ids the stack looks up through the GitHub provider", async () => {
         const result = await runUnderMocks(() => {
             const repo = github.getRepositoryOutput({ fullName: "contoso/geofencing" });
@@ -243,6 +256,11 @@ describe("GitHubActionsIdentity: refuses bad arguments with one clear message ea
                 triggers: Array.from({ length: 11 }, (_, i) => ({ kind: "tag" as const, name: `v${i}` })),
             }),
             "triggers needs 22 federated credentials (11 triggers, twice with keepNameSubjects): Entra ID allows at most 20 on one application",
+        ],
+        [
+            "a subject template with a claim it cannot build",
+            base({ subjectClaimKeys: ["repo", "context", "actor"] }),
+            'subjectClaimKeys: include_claim_keys ["repo","context","actor"]: credless-aks builds subjects from repo, context, environment, job_workflow_ref only, not from "actor"; use GitHub\'s default template for this repository, or a template of those claims',
         ],
         ["no namespaces", base({ cluster: { resourceId: CLUSTER_ID, namespaces: [] } }), "cluster.namespaces is []: must list at least one namespace to deploy to"],
         [

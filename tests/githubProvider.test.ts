@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { githubProviderArgs, githubSpellingProblem, githubToken, githubTokenProblem } from "../components/githubProvider";
+import { githubBaseUrl, githubProviderArgs, githubSpellingProblem, githubToken, githubTokenProblem } from "../components/githubProvider";
 
 const NO_TOKEN =
     "no GitHub token: set the GITHUB_TOKEN environment variable or the secret config value github:token " +
@@ -29,6 +29,18 @@ describe("githubProvider: provider args", () => {
         const token = pulumi.output(args.token);
         assert.strictEqual(await pulumi.isSecret(token), true);
         assert.strictEqual(await (token as any).promise(), "tok");
+    });
+
+    it("points at the base URL it is given, GitHub Enterprise Server's say, and leaves the provider's default otherwise", () => {
+        assert.strictEqual(githubProviderArgs("contoso/geofencing", "tok", "https://ghes.contoso.example/api/v3/").baseUrl, "https://ghes.contoso.example/api/v3/");
+        assert.strictEqual("baseUrl" in githubProviderArgs("contoso/geofencing", "tok"), false);
+    });
+
+    it("resolves the base URL as the provider does: github:baseUrl, GITHUB_BASE_URL, then api.github.com", () => {
+        assert.strictEqual(githubBaseUrl({ GITHUB_BASE_URL: "https://env.example/api/v3/" }, "https://config.example/api/v3/"), "https://config.example/api/v3/");
+        assert.strictEqual(githubBaseUrl({ GITHUB_BASE_URL: "https://env.example/api/v3/" }), "https://env.example/api/v3/");
+        assert.strictEqual(githubBaseUrl({ GITHUB_BASE_URL: "" }), "https://api.github.com/");
+        assert.strictEqual(githubBaseUrl({}), "https://api.github.com/");
     });
 
     it("refuses a repository that is not owner/name", () => {

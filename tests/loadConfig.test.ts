@@ -30,6 +30,16 @@ describe("stack environment: the GitHub token", () => {
         assert.strictEqual(value.githubToken, "not-a-real-token");
     });
 
+    it("takes GitHub's base URL from github:baseUrl, as the GitHub provider does", async () => {
+        const { value } = await runUnderMocks(() => readStackEnvironment({ GITHUB_BASE_URL: "https://env.example/api/v3/" }), {
+            config: { "github:baseUrl": "https://ghes.contoso.example/api/v3/" },
+            preview: true,
+        });
+        assert.strictEqual(value.githubBaseUrl, "https://ghes.contoso.example/api/v3/");
+        const { value: fallback } = await runUnderMocks(() => readStackEnvironment({}), { preview: true });
+        assert.strictEqual(fallback.githubBaseUrl, "https://api.github.com/");
+    });
+
     it("uses GITHUB_TOKEN when config has no token", async () => {
         const { value } = await runUnderMocks(() => readStackEnvironment({ GITHUB_TOKEN: "from-env" }), { preview: true });
         assert.strictEqual(value.githubToken, "from-env");

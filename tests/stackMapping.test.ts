@@ -165,7 +165,7 @@ describe("stack: each config key reaches the provider (every key set, none at it
         it("tier, kubernetesVersion, autoUpgradeChannel, nodeOsUpgradeChannel, networkPolicy", () => {
             const inputs = cluster().inputs;
             assert.deepStrictEqual(inputs.sku, { name: "Base", tier: "Standard" });
-            assert.strictEqual(inputs.kubernetesVersion, "1.34");
+            assert.strictEqual(inputs.kubernetesVersion, "1.37");
             assert.deepStrictEqual(inputs.autoUpgradeProfile, { upgradeChannel: "rapid", nodeOSUpgradeChannel: "SecurityPatch" });
             assert.strictEqual(inputs.networkProfile.networkPolicy, "calico");
             assert.strictEqual(inputs.networkProfile.networkDataplane, "azure");

@@ -5,29 +5,43 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { readStackConfig } from "../commands/plan/main";
+import type { StackHost } from "../stack/run";
 import { RunResult, runUnderMocks } from "./harness";
 
 const PROGRAM = path.join(__dirname, "..", "index.ts");
 
 export interface ProgramRun extends RunResult<Record<string, pulumi.Output<unknown>> | undefined> {
     error?: unknown;
+    /** What the program warned about (pulumi.log.warn under the engine). */
+    warnings: string[];
 }
 
-export async function runProgram(stack: string, config: Record<string, string> = readStackConfig(stack)): Promise<ProgramRun> {
+export interface ProgramOptions {
+    /** The process environment the program sees. Defaults to none: no GITHUB_TOKEN of the machine running the tests. */
+    env?: NodeJS.ProcessEnv;
+    /** Config keys set with --secret. */
+    secretKeys?: string[];
+    /** False runs it as `pulumi up`. Defaults to true, a preview. */
+    preview?: boolean;
+}
+
+export async function runProgram(stack: string, config: Record<string, string> = readStackConfig(stack), options: ProgramOptions = {}): Promise<ProgramRun> {
     let error: unknown;
+    const warnings: string[] = [];
     const run = await runUnderMocks(
-        () => {
+        async () => {
             delete require.cache[require.resolve(PROGRAM)];
             try {
-                return require(PROGRAM) as Record<string, pulumi.Output<unknown>>;
+                const program = require(PROGRAM) as (host: StackHost) => Promise<Record<string, pulumi.Output<unknown>>>;
+                return await program({ env: options.env ?? {}, warn: (m) => warnings.push(m) });
             } catch (e) {
                 error = e;
                 return undefined;
             }
         },
-        { stack, config, preview: true },
+        { stack, config, preview: options.preview ?? true, secretKeys: options.secretKeys },
     );
-    return { ...run, error };
+    return { ...run, error, warnings };
 }
 
 /** A raw config object (as in Pulumi.<stack>.yaml) as the string map the Pulumi runtime holds. */

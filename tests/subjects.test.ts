@@ -8,6 +8,8 @@ import {
     GitHubTrigger,
     githubTriggerProblems,
     parseGitHubTrigger,
+    parseSubjectClaimPrefix,
+    subjectTemplateProblems,
 } from "../components/subjects";
 import { githubOwnerRule, githubRepositoryNameRule } from "../components/validation";
 
@@ -55,6 +57,58 @@ describe("subjects: GitHub subject per trigger", () => {
         assert.throws(() => githubRepositoryClaim({ ...repo, repositoryId: 1.5 }, "immutable"), {
             message: "repositoryId of contoso/geofencing is 1.5: must be a positive whole number (GitHub's numeric id)",
         });
+    });
+});
+
+describe("subjects: custom subject templates (GitHub's include_claim_keys)", () => {
+    const workflow = "contoso/platform/.github/workflows/deploy.yml@refs/heads/main";
+    // GitHub's documented example: include_claim_keys ["repo", "context", "job_workflow_ref"] gives
+    // "repo:octo-org/octo-repo:environment:prod:job_workflow_ref:octo-org/octo-automation/.github/workflows/oidc.yml@refs/heads/main"
+    // (docs.github.com/actions/reference/security/oidc#example-requiring-a-reusable-workflow-and-other-claims).
+    it("reproduces GitHub's documented example", () => {
+        const example = "octo-org/octo-automation/.github/workflows/oidc.yml@refs/heads/main";
+        assert.strictEqual(
+            githubSubject({ owner: "octo-org", name: "octo-repo" }, "name", { kind: "environment", name: "prod" }, { claimKeys: ["repo", "context", "job_workflow_ref"], jobWorkflowRef: example }),
+            `repo:octo-org/octo-repo:environment:prod:job_workflow_ref:${example}`,
+        );
+    });
+
+    const cases: [string[], GitHubTrigger, string][] = [
+        [["repo", "context"], { kind: "branch", name: "main" }, "repo:contoso@9919/geofencing@681234567:ref:refs/heads/main"],
+        [["context", "repo"], { kind: "pull_request" }, "pull_request:repo:contoso@9919/geofencing@681234567"],
+        [["repo", "environment"], { kind: "environment", name: "dev" }, "repo:contoso@9919/geofencing@681234567:environment:dev"],
+        [["repo", "context", "job_workflow_ref"], { kind: "tag", name: "v1" }, `repo:contoso@9919/geofencing@681234567:ref:refs/tags/v1:job_workflow_ref:${workflow}`],
+    ];
+    for (const [claimKeys, trigger, subject] of cases) {
+        it(`${JSON.stringify(claimKeys)} for ${formatGitHubTrigger(trigger)}, immutable ids in the repo claim`, () => {
+            assert.strictEqual(githubSubject(repo, "immutable", trigger, { claimKeys, jobWorkflowRef: workflow }), subject);
+        });
+    }
+
+    it("names every problem of a template it cannot build or must not trust", () => {
+        const env: GitHubTrigger[] = [{ kind: "environment", name: "dev" }];
+        assert.deepStrictEqual(subjectTemplateProblems({ claimKeys: ["repo", "context", "actor"] }, env), [
+            'include_claim_keys ["repo","context","actor"]: credless-aks builds subjects from repo, context, environment, job_workflow_ref only, not from "actor"; use GitHub\'s default template for this repository, or a template of those claims',
+        ]);
+        assert.deepStrictEqual(subjectTemplateProblems({ claimKeys: ["context"] }, env), [
+            'include_claim_keys ["context"]: has no "repo" claim, so the subjects would not name the repository and a job of another repository could present them',
+        ]);
+        assert.deepStrictEqual(subjectTemplateProblems({ claimKeys: ["repo"] }, env), [
+            'include_claim_keys ["repo"]: has neither "context" nor "environment", so every job of the repository, on any branch or pull request, would present the same subject',
+        ]);
+        assert.deepStrictEqual(subjectTemplateProblems({ claimKeys: ["repo", "environment"] }, [{ kind: "branch", name: "main" }]), [
+            'triggers[0] is "branch:main": include_claim_keys ["repo","environment"] has "environment", so only jobs that run in an environment get a token',
+        ]);
+        assert.deepStrictEqual(subjectTemplateProblems({ claimKeys: ["repo", "context", "repo"] }, env), ['include_claim_keys ["repo","context","repo"]: must list each claim once, and at least one']);
+        assert.throws(() => githubSubject(repo, "name", env[0], { claimKeys: ["repo", "context", "job_workflow_ref"] }), /has "job_workflow_ref": set jobWorkflowRef/);
+    });
+
+    it("reads GitHub's sub_claim_prefix in both formats, and nothing else", () => {
+        assert.deepStrictEqual(parseSubjectClaimPrefix("repo:contoso@9919/geofencing@681234567"), { format: "immutable", ...repo });
+        assert.deepStrictEqual(parseSubjectClaimPrefix("repo:Contoso/geo.fencing"), { format: "name", owner: "Contoso", name: "geo.fencing" });
+        for (const odd of ["repo:contoso", "repository:contoso/geofencing", "repo:contoso@x/geofencing@1", "repo:contoso/geofencing:ref:refs/heads/main", ""]) {
+            assert.strictEqual(parseSubjectClaimPrefix(odd), undefined, odd);
+        }
     });
 });
 

@@ -9,6 +9,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { ConfigError } from "../../stack/config";
+import type { StackHost } from "../../stack/run";
 import { directDependencies, FAKE, runUnderMocks, valueOf } from "./mockRuntime";
 import { makePlan, Plan, PlanResource, renderJson, renderMarkdown, renderText } from "./render";
 
@@ -57,7 +58,10 @@ export async function planStack(
     project: ProjectName = "stack",
 ): Promise<Plan> {
     delete require.cache[require.resolve(programPath)];
-    const run = await runUnderMocks(() => require(programPath) as Record<string, pulumi.Output<unknown>>, {
+    // No environment: the offline plan never reaches GitHub, and says what it assumed instead.
+    const notes: string[] = [];
+    const program = () => (require(programPath) as (host: StackHost) => Promise<Record<string, pulumi.Output<unknown>>>)({ env: {}, warn: (m) => notes.push(m) });
+    const run = await runUnderMocks(program, {
         project: PROJECTS[project].name,
         stack,
         config,
@@ -91,7 +95,7 @@ export async function planStack(
     const lookups = run.calls
         .filter((c) => c.token === "azuread:index/getServicePrincipal:getServicePrincipal")
         .map((c) => ({ objectId: c.result.objectId, displayName: c.result.displayName, appRoles: c.result.appRoles }));
-    return makePlan(stack, resources, FAKE.deployerObjectId, { evaluated: policies.length, findings }, outputs, lookups);
+    return makePlan(stack, resources, FAKE.deployerObjectId, { evaluated: policies.length, findings }, outputs, notes, lookups);
 }
 
 export function parseArgs(argv: string[]): { stack: string; format: Format; project: ProjectName } | { error: string } {

@@ -25,6 +25,8 @@ export interface Plan {
     trustMap: TrustMap;
     policies: { evaluated: number; findings: PolicyFinding[] };
     outputs: Record<string, unknown>;
+    /** What the program warned about, such as a subject format it assumed without asking GitHub. */
+    notes: string[];
 }
 
 export function makePlan(
@@ -33,9 +35,10 @@ export function makePlan(
     deployerObjectId: string | undefined,
     policies: Plan["policies"],
     outputs: Record<string, unknown>,
+    notes: string[] = [],
     lookups: ServicePrincipalLookup[] = [],
 ): Plan {
-    return { stack, resources, trustMap: buildTrustMap(resources, deployerObjectId, lookups), policies, outputs };
+    return { stack, resources, trustMap: buildTrustMap(resources, deployerObjectId, lookups), policies, outputs, notes };
 }
 
 const onOff = (value: unknown) => (value === true ? "on" : value === false ? "off" : "unset");
@@ -116,6 +119,7 @@ export function renderText(plan: Plan): string {
         `credless-aks plan for stack "${plan.stack}" (offline: no cloud account, nothing contacted)`,
         summary(plan),
         "",
+        ...(plan.notes.length > 0 ? ["Notes:", ...plan.notes.map((n) => `  ! ${n}`), ""] : []),
         "Resources (+ resource, # component):",
         ...resourceTreeLines(plan.resources).map((l) => `  ${l}`),
         "",
@@ -134,6 +138,7 @@ export function renderMarkdown(plan: Plan): string {
         "",
         summary(plan),
         "",
+        ...(plan.notes.length > 0 ? ["#### Notes", "", ...plan.notes.map((n) => `- ${n}`), ""] : []),
         "#### Trust map",
         "",
         "```mermaid",
@@ -172,6 +177,7 @@ export function renderJson(plan: Plan): string {
             trustMap: plan.trustMap,
             policies: plan.policies,
             outputs: plan.outputs,
+            notes: plan.notes,
         },
         null,
         2,
