@@ -42,7 +42,8 @@ export interface BootstrapConfig {
     repository: string;
     owner: string;
     name: string;
-    subjectFormat: GitHubSubjectFormat;
+    /** Forced by config; undefined: read from GitHub where a token is at hand (bootstrap/github.ts). */
+    subjectFormat?: GitHubSubjectFormat;
     ownerId?: number;
     repositoryId?: number;
     identityKind: PipelineIdentityKind;
@@ -74,12 +75,9 @@ export function parseBootstrapConfig(raw: RawBootstrapConfig): BootstrapConfig {
     );
     const g = r.object(`${PREFIX}github`, raw.github, ["repository", "subjectFormat", "ownerId", "repositoryId"], true);
     const repository = g ? r.requiredString(`${PREFIX}github.repository`, g.repository, githubRepositoryRule) : undefined;
-    const subjectFormat = r.oneOf(`${PREFIX}github.subjectFormat`, g?.subjectFormat, SUBJECT_FORMATS, "name");
+    const subjectFormat = g?.subjectFormat === undefined ? undefined : r.oneOf(`${PREFIX}github.subjectFormat`, g.subjectFormat, SUBJECT_FORMATS, "name");
     const ownerId = r.integer(`${PREFIX}github.ownerId`, g?.ownerId, 1, Number.MAX_SAFE_INTEGER);
     const repositoryId = r.integer(`${PREFIX}github.repositoryId`, g?.repositoryId, 1, Number.MAX_SAFE_INTEGER);
-    if (subjectFormat === "immutable" && (ownerId === undefined || repositoryId === undefined)) {
-        r.problems.push(`${PREFIX}github.subjectFormat is "immutable": set github.ownerId and github.repositoryId (GitHub's numeric ids)`);
-    }
     const identityKind = r.oneOf(`${PREFIX}identityKind`, raw.identityKind, PIPELINE_IDENTITY_KINDS, "managedIdentity");
     const resourceGroupName =
         r.string(`${PREFIX}resourceGroup`, raw.resourceGroup, (v) => (/^[-\w._()]{1,90}$/.test(v) && !v.endsWith(".") ? undefined : "must be a resource group name")) ??

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { readStackEnvironment } from "../stack/loadConfig";
 import { StackHost } from "../stack/run";
 import { parseBootstrapConfig } from "./config";
+import { checkBootstrapGitHub } from "./github";
 import { createBootstrap } from "./program";
 
 async function runBootstrap(host: StackHost = {}): Promise<ReturnType<typeof createBootstrap>> {
@@ -25,7 +26,16 @@ async function runBootstrap(host: StackHost = {}): Promise<ReturnType<typeof cre
         environments: own.getObject<unknown>("environments"),
         pulumiCloud: own.getObject<unknown>("pulumiCloud"),
     });
-    return createBootstrap(config, readStackEnvironment(host.env ?? process.env));
+    const env = readStackEnvironment(host.env ?? process.env);
+    // The repository's spelling, ids and subject format, from GitHub where a token is at hand (as the stack does).
+    const github = await checkBootstrapGitHub(config, {
+        token: env.githubToken,
+        baseUrl: env.githubBaseUrl,
+        dryRun: pulumi.runtime.isDryRun(),
+        warn: host.warn ?? ((message) => pulumi.log.warn(message)),
+        fetch: host.fetch,
+    });
+    return createBootstrap(config, env, github);
 }
 
 export = runBootstrap;

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as azureNative from "@pulumi/azure-native";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
-import * as github from "@pulumi/github";
+import * as githubSdk from "@pulumi/github";
 import { GitHubAppKeyVault } from "../components/gitHubAppKeyVault";
 import { GitHubPipelineEnvironment } from "../components/gitHubPipelineEnvironment";
 import { githubProviderArgs } from "../components/githubProvider";
@@ -28,6 +28,8 @@ import {
 } from "../components/pipelineNames";
 import { constrainRolesCondition } from "../components/rbacCondition";
 import { BUILT_IN_ROLES, PRIVILEGED_ROLE_IDS } from "../components/roles";
+import { StackEnvironment } from "../stack/program";
+import { ResolvedGitHub } from "../stack/githubPreflight";
 import { BootstrapConfig, environmentScope } from "./config";
 
 /**
@@ -51,12 +53,17 @@ export interface BootstrapEnvironmentOutput {
     uploadKeyCommand: pulumi.Output<string>;
 }
 
-export function createBootstrap(config: BootstrapConfig, env: { githubToken?: string }) {
+export function createBootstrap(config: BootstrapConfig, env: StackEnvironment, github: ResolvedGitHub) {
     const tags = { project: "credless-aks", "managed-by": "pulumi", purpose: "pipeline identities", repository: config.repository };
     const group = new resources.ResourceGroup("pipeline", { resourceGroupName: config.resourceGroupName, location: config.location, tags });
     const graphOwnedBy = graphAppRole(APPLICATION_READWRITE_OWNEDBY);
-    const githubProvider = new github.Provider("github", env.githubToken ? githubProviderArgs(config.repository, env.githubToken) : { owner: config.owner });
-    const repository = { owner: config.owner, name: config.name, ownerId: config.ownerId, repositoryId: config.repositoryId };
+    const githubProvider = new githubSdk.Provider(
+        "github",
+        env.githubToken ? githubProviderArgs(github.fullName, env.githubToken, env.githubBaseUrl) : { owner: config.owner, baseUrl: env.githubBaseUrl },
+    );
+    const [owner, name] = github.fullName.split("/");
+    const repository = { owner, name, ownerId: github.ownerId, repositoryId: github.repositoryId };
+    const subjects = { subjectFormat: github.subjectFormat, subjectClaimKeys: github.subjectClaimKeys };
     const identityPlacement =
         config.identityKind === "managedIdentity" ? { resourceGroupName: group.name, location: config.location, tags } : {};
 
@@ -75,7 +82,7 @@ export function createBootstrap(config: BootstrapConfig, env: { githubToken?: st
             identityName: `id-${config.name}-${e.name}-plan`.toLowerCase(),
             ...identityPlacement,
             repository,
-            subjectFormat: config.subjectFormat,
+            ...subjects,
             triggers: [{ kind: "environment", name: infraPlanEnvironmentName(e.name) }],
             roleAssignments: PLAN_ROLES.map((role) => ({ roleDefinitionIdOrName: role, scope, description: `preview ${e.name}: read` })),
             roleDependsOn: scoped,
@@ -85,7 +92,7 @@ export function createBootstrap(config: BootstrapConfig, env: { githubToken?: st
             identityName: `id-${config.name}-${e.name}-apply`.toLowerCase(),
             ...identityPlacement,
             repository,
-            subjectFormat: config.subjectFormat,
+            ...subjects,
             triggers: [{ kind: "environment", name: infraEnvironmentName(e.name) }],
             roleAssignments: [
                 { roleDefinitionIdOrName: "Contributor", scope, description: `pulumi up ${e.name}: create the stack's resources` },

@@ -8,7 +8,16 @@ import { ResolvedAppRole } from "./graphAppRoles";
 import { MAX_FEDERATED_CREDENTIALS, TOKEN_EXCHANGE_AUDIENCE } from "./microsoftConstants";
 import { rbacAdministratorConditionRule } from "./rbacCondition";
 import { assignRole, BUILT_IN_ROLES, resolveRoleId, roleNameOf } from "./roles";
-import { githubCredentialName, GitHubSubjectFormat, githubSubject, GitHubTrigger, githubTriggerProblems, SUBJECT_FORMATS } from "./subjects";
+import {
+    githubCredentialName,
+    GitHubSubjectFormat,
+    GitHubSubjectTemplate,
+    githubSubject,
+    GitHubTrigger,
+    githubTriggerProblems,
+    SUBJECT_FORMATS,
+    subjectTemplateProblems,
+} from "./subjects";
 
 /** What a pipeline identity is in Entra ID: a user-assigned managed identity (no directory role needed to create it) or an app registration. */
 export const PIPELINE_IDENTITY_KINDS = ["managedIdentity", "application"] as const;
@@ -71,6 +80,10 @@ export interface PipelineIdentityArgs {
     repository: GitHubActionsRepository;
     /** Optional. "name" or "immutable" (components/subjects.ts); must match the repository's OIDC setting. Defaults to "name". */
     subjectFormat?: GitHubSubjectFormat;
+    /** Optional. The repository's custom subject template (GitHub's `include_claim_keys`), as the stack's GitHub check reads it. Defaults to none (GitHub's default template). */
+    subjectClaimKeys?: string[];
+    /** Optional. The reusable workflow's ref, required when subjectClaimKeys includes "job_workflow_ref". Defaults to none. */
+    jobWorkflowRef?: string;
     /** Required. The jobs whose tokens are trusted, one federated credential each (1 to 20, exact, no wildcard). */
     triggers: GitHubTrigger[];
     /** Optional. Azure roles, each at its own scope. Defaults to none. */
@@ -114,10 +127,11 @@ export class PipelineIdentity extends pulumi.ComponentResource {
         problems.throwIfAny(this);
 
         const repository = args.repository;
+        const template = subjectTemplate(args);
         const subjects = args.triggers.map((trigger) =>
             pulumi
                 .all([repository.ownerId, repository.repositoryId])
-                .apply(([ownerId, repositoryId]) => githubSubject({ owner: repository.owner, name: repository.name, ownerId, repositoryId }, format, trigger)),
+                .apply(([ownerId, repositoryId]) => githubSubject({ owner: repository.owner, name: repository.name, ownerId, repositoryId }, format, trigger, template)),
         );
         const credentialNames = args.triggers.map((t) => githubCredentialName(t, format));
 
@@ -201,6 +215,10 @@ export class PipelineIdentity extends pulumi.ComponentResource {
     }
 }
 
+function subjectTemplate(args: PipelineIdentityArgs): GitHubSubjectTemplate | undefined {
+    return args.subjectClaimKeys ? { claimKeys: args.subjectClaimKeys, jobWorkflowRef: args.jobWorkflowRef } : undefined;
+}
+
 /** Every problem of a PipelineIdentity's arguments, one message each naming the key, the value and the rule. */
 export function pipelineIdentityProblems(args: PipelineIdentityArgs, kind: string, format: string): string[] {
     const problems: string[] = [];
@@ -220,6 +238,10 @@ export function pipelineIdentityProblems(args: PipelineIdentityArgs, kind: strin
         problems.push(`triggers lists ${args.triggers.length} triggers: must list 1 to ${MAX_FEDERATED_CREDENTIALS} (one federated credential each)`);
     }
     problems.push(...githubTriggerProblems(args.triggers));
+    const template = subjectTemplate(args);
+    if (template) {
+        subjectTemplateProblems(template, args.triggers).forEach((p) => problems.push(`subjectClaimKeys: ${p}`));
+    }
     (args.roleAssignments ?? []).forEach((r, i) => {
         const broken = pipelineRoleRule(r.roleDefinitionIdOrName, r.condition);
         if (broken) {

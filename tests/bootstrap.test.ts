@@ -3,7 +3,10 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { BootstrapConfig, parseBootstrapConfig, RawBootstrapConfig } from "../bootstrap/config";
+import { bootstrapGitHubConfig } from "../bootstrap/github";
 import { createBootstrap, PLAN_ROLES, STACK_ASSIGNABLE_ROLE_IDS } from "../bootstrap/program";
+import { readStackConfig } from "../commands/plan/main";
+import { resolveGitHub } from "../stack/githubPreflight";
 import { main } from "../commands/plan/main";
 import { FAKE_GRAPH_SERVICE_PRINCIPAL as FAKE_GRAPH } from "../commands/plan/fakes";
 import { PipelineIdentity } from "../components/pipelineIdentity";
@@ -14,7 +17,7 @@ import { scopesOverlap } from "../policy/pipelinePolicies";
 import { fromRecorded, mandatoryViolations, runPolicies } from "../policy/runOffline";
 import { deploymentPatternRule } from "../components/deploymentPatterns";
 import { ConfigError } from "../stack/config";
-import { FAKE, ofType, one, Recorded, runUnderMocks } from "./harness";
+import { FAKE, ofType, one, Recorded, rejectionMessage, runUnderMocks } from "./harness";
 import { contextNames, parseWorkflow } from "./workflowChecks";
 
 const ROOT = path.join(__dirname, "..");
@@ -32,8 +35,10 @@ function fixtureRaw(): RawBootstrapConfig {
     };
 }
 
+/** The bootstrap without GitHub: config's spelling and subject format assumed, as with no token. */
 async function runBootstrap(config: BootstrapConfig) {
-    return runUnderMocks(() => createBootstrap(config, {}), { project: PROJECT, stack: "test" });
+    const github = resolveGitHub(bootstrapGitHubConfig(config), undefined).resolved;
+    return runUnderMocks(() => createBootstrap(config, { githubBaseUrl: "https://api.github.com/" }, github), { project: PROJECT, stack: "test" });
 }
 
 const DEV_SCOPE = "/subscriptions/0d1e2f3a-4b5c-4d6e-8f70-112233445566/resourceGroups/rg-platform-dev";
@@ -111,11 +116,6 @@ describe("bootstrap: config", () => {
             "a resource group with subscription scope",
             (raw) => (env(raw, 0).scope = "subscription"),
             ['credless-aks-bootstrap:environments[0].resourceGroupName is set with scope "subscription": leave it out, or use scope "resourceGroup"'],
-        ],
-        [
-            "immutable subjects without ids",
-            (raw) => (raw.github = { repository: "contoso/platform", subjectFormat: "immutable" }),
-            ['credless-aks-bootstrap:github.subjectFormat is "immutable": set github.ownerId and github.repositoryId (GitHub\'s numeric ids)'],
         ],
     ];
     for (const [what, change, expected] of cases) {
@@ -241,6 +241,68 @@ describe("bootstrap: the program under mocks", () => {
             }
         }
         assert.strictEqual(jobsInEnvironments, 4);
+    });
+});
+
+describe("bootstrap: subjects follow what GitHub sends", () => {
+    /** A GitHub API that knows one repository: its facts and its OIDC subject setting. */
+    function fakeGitHub(subject: Record<string, unknown>): typeof fetch {
+        const bodies: Record<string, unknown> = {
+            "/repos/contoso/platform": { full_name: "contoso/platform", id: 681, visibility: "public", owner: { id: 99, login: "contoso", type: "Organization" } },
+            "/repos/contoso/platform/actions/oidc/customization/sub": subject,
+        };
+        return (async (url: URL) => {
+            const body = bodies[new URL(url).pathname];
+            return new Response(JSON.stringify(body ?? { message: "Not Found" }), { status: body ? 200 : 404, headers: { "content-type": "application/json" } });
+        }) as typeof fetch;
+    }
+    const runProgram = async (subject: Record<string, unknown>, extraConfig: Record<string, string> = {}) => {
+        const config = { ...readStackConfig("test", path.dirname(FIXTURE)), ...extraConfig };
+        const warnings: string[] = [];
+        const programPath = require.resolve("../bootstrap/index");
+        delete require.cache[programPath];
+        const run = await runUnderMocks(
+            () => (require(programPath) as (host: object) => Promise<unknown>)({ env: { GITHUB_TOKEN: "test-token" }, fetch: fakeGitHub(subject), warn: (m: string) => warnings.push(m) }),
+            { project: PROJECT, stack: "test", config, preview: true },
+        );
+        const subjects = ofType(run.resources, "azure-native:managedidentity:FederatedIdentityCredential").map((c) => c.inputs.subject);
+        return { subjects, warnings };
+    };
+
+    it("immutable subjects (use_immutable_subject), with the ids GitHub gave", async () => {
+        const { subjects, warnings } = await runProgram({ use_default: true, use_immutable_subject: true });
+        assert.deepStrictEqual(subjects, [
+            "repo:contoso@99/platform@681:environment:infra-dev-plan",
+            "repo:contoso@99/platform@681:environment:infra-dev",
+            "repo:contoso@99/platform@681:environment:infra-prod-plan",
+            "repo:contoso@99/platform@681:environment:infra-prod",
+        ]);
+        assert.deepStrictEqual(warnings, []);
+    });
+
+    it("a custom template (include_claim_keys repo, context)", async () => {
+        const { subjects } = await runProgram({ use_default: false, include_claim_keys: ["repo", "context"] });
+        assert.strictEqual(subjects[1], "repo:contoso/platform:environment:infra-dev");
+    });
+
+    it("a forced format that GitHub contradicts stops the run, naming the bootstrap's key", async () => {
+        const message = await rejectionMessage(() => runProgram({ use_default: true, use_immutable_subject: true }, { "credless-aks-bootstrap:github": JSON.stringify({ repository: "contoso/platform", subjectFormat: "name" }) }), "the bootstrap");
+        assert.match(message, /credless-aks-bootstrap:github\.subjectFormat is "name", but GitHub sends immutable subjects for contoso\/platform/);
+    });
+
+    it("without a token, says what it assumed", async () => {
+        const config = readStackConfig("test", path.dirname(FIXTURE));
+        const warnings: string[] = [];
+        const programPath = require.resolve("../bootstrap/index");
+        delete require.cache[programPath];
+        await runUnderMocks(() => (require(programPath) as (host: object) => Promise<unknown>)({ env: {}, warn: (m: string) => warnings.push(m) }), {
+            project: PROJECT,
+            stack: "test",
+            config,
+            preview: true,
+        });
+        assert.strictEqual(warnings.length, 1);
+        assert.match(warnings[0], /^credless-aks-bootstrap:github: the subject format was not checked against GitHub \(no GitHub token\): assumed name-based subjects/);
     });
 });
 
