@@ -31,10 +31,11 @@ export function projectOfUrn(urn: string): string {
  * "pull_request" for pull-request subjects, or undefined for other subjects.
  */
 export function subjectContext(subject: string): { kind: "environment"; environment: string } | { kind: "pull_request" } | undefined {
-    if (subject.endsWith(":pull_request")) {
+    // Anywhere in the subject: a custom template (include_claim_keys) may put other claims before or after the context.
+    if (/(?:^|:)pull_request(?::|$)/.test(subject)) {
         return { kind: "pull_request" };
     }
-    const match = /:environment:([^:]+)$/.exec(subject);
+    const match = /(?:^|:)environment:([^:]+)(?::|$)/.exec(subject);
     if (!match) {
         return undefined;
     }

@@ -72,6 +72,9 @@ describe("pipeline policy helpers", () => {
         assert.deepStrictEqual(subjectContext("repo:o/r:environment:prod"), { kind: "environment", environment: "prod" });
         assert.deepStrictEqual(subjectContext("repo:o/r:pull_request"), { kind: "pull_request" });
         assert.strictEqual(subjectContext("repo:o/r:ref:refs/heads/main"), undefined);
+        // Custom templates: the context among other claims.
+        assert.deepStrictEqual(subjectContext("repository_owner:o:environment:infra-prod:job_workflow_ref:o/r/.github/workflows/d.yml@refs/heads/main"), { kind: "environment", environment: "prod" });
+        assert.deepStrictEqual(subjectContext("repo:o/r:pull_request:job_workflow_ref:o/r/.github/workflows/p.yml@refs/heads/main"), { kind: "pull_request" });
     });
     it("overlaps scopes that contain one another, case-insensitively, and no others", () => {
         assert.ok(scopesOverlap("/subscriptions/S", "/subscriptions/s/resourceGroups/rg"));
