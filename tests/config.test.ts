@@ -7,7 +7,7 @@ import { ConfigError, parseStackConfig, RawConfig } from "../stack/config";
 
 /** Reads Pulumi.<stack>.yaml into the raw shape that stack/loadConfig.ts builds from Pulumi config. */
 export function rawFromStackFile(stack: string): RawConfig {
-    const file = path.join(__dirname, "..", `Pulumi.${stack}.yaml`);
+    const file = path.join(__dirname, "fixtures", "stacks", `Pulumi.${stack}.yaml`);
     const config: Record<string, unknown> = parse(fs.readFileSync(file, "utf8")).config;
     const get = (key: string) => config[`credless-aks:${key}`];
     return {
@@ -43,7 +43,7 @@ function problems(raw: RawConfig): string[] {
 }
 
 describe("config: the stack files", () => {
-    it("loads Pulumi.dev.yaml into the typed object", () => {
+    it("loads the dev fixture into the typed object", () => {
         const c = parseStackConfig(rawFromStackFile("dev"));
         assert.strictEqual(c.environment, "dev");
         assert.strictEqual(c.location, "westeurope");
@@ -55,7 +55,7 @@ describe("config: the stack files", () => {
         assert.strictEqual(c.workloads.length, 2);
     });
 
-    it("loads Pulumi.prod.yaml, hardened", () => {
+    it("loads the prod fixture, hardened", () => {
         const c = parseStackConfig(rawFromStackFile("prod"));
         assert.strictEqual(c.environment, "prod");
         assert.strictEqual(c.cluster.tier, "Standard");

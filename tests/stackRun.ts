@@ -4,7 +4,7 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { readStackConfig } from "../commands/plan/main";
+import { FIXTURE_STACKS, readStackConfig } from "../commands/plan/main";
 import { RunResult, runUnderMocks } from "./harness";
 
 const PROGRAM = path.join(__dirname, "..", "index.ts");
@@ -13,7 +13,7 @@ export interface ProgramRun extends RunResult<Record<string, pulumi.Output<unkno
     error?: unknown;
 }
 
-export async function runProgram(stack: string, config: Record<string, string> = readStackConfig(stack)): Promise<ProgramRun> {
+export async function runProgram(stack: string, config: Record<string, string> = readStackConfig(stack, FIXTURE_STACKS)): Promise<ProgramRun> {
     let error: unknown;
     const run = await runUnderMocks(
         () => {

@@ -20,6 +20,8 @@ export const FORMATS = ["text", "markdown", "json"] as const;
 export type Format = (typeof FORMATS)[number];
 
 const ROOT = path.join(__dirname, "..", "..");
+/** The project's own stack files (dev, prod): what its tests and the README's trust map run over, never the user's. */
+export const FIXTURE_STACKS = path.join(ROOT, "tests", "fixtures", "stacks");
 
 /** Pulumi.<stack>.yaml's `config:` block as the string map the Pulumi runtime holds. */
 export function readStackConfig(stack: string, root = ROOT): Record<string, string> {

@@ -1,0 +1,71 @@
+/**
+ * `npm run check-stacks [-- --dir DIR]`: validates every Pulumi.<stack>.yaml
+ * in the project (or DIR) by running the program for it offline, as
+ * `npm run plan` does. Passes for any valid configuration, whatever its
+ * repository, names or number of stacks; fails, naming the file, for a
+ * configuration the program rejects. `npm test` and CI run it, so the
+ * project's own tests never depend on the user's stack files.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ConfigError } from "../../stack/config";
+import { planStack, readStackConfig } from "../plan/main";
+
+const ROOT = path.join(__dirname, "..", "..");
+
+/** The stack names of the Pulumi.<stack>.yaml files in `dir`, sorted. */
+export function stackFiles(dir: string): string[] {
+    return fs
+        .readdirSync(dir)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+export interface CheckIo {
+    stdout: (text: string) => void;
+    stderr: (text: string) => void;
+}
+
+const PROCESS_IO: CheckIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+
+/** Exit codes: 0 every stack file is valid (or there is none), 1 at least one is not, 2 bad arguments. */
+export async function main(argv: string[], io: CheckIo = PROCESS_IO): Promise<number> {
+    let dir = ROOT;
+    for (let i = 0; i < argv.length; i++) {
+        if (argv[i] === "--dir" && argv[i + 1] !== undefined) {
+            dir = path.resolve(argv[++i]);
+        } else {
+            io.stderr(`unexpected argument "${argv[i]}": usage: npm run check-stacks [-- --dir DIR]\n`);
+            return 2;
+        }
+    }
+    const stacks = stackFiles(dir);
+    if (stacks.length === 0) {
+        io.stdout(`check-stacks: no Pulumi.<stack>.yaml in ${dir}; nothing to check\n`);
+        return 0;
+    }
+    let failed = 0;
+    for (const stack of stacks) {
+        const file = `Pulumi.${stack}.yaml`;
+        try {
+            const plan = await planStack(stack, readStackConfig(stack, dir));
+            io.stdout(`check-stacks: ${file} is valid (${plan.resources.length} resources planned)\n`);
+        } catch (e) {
+            failed++;
+            const message = e instanceof Error ? e.message : String(e);
+            io.stderr(e instanceof ConfigError && message.startsWith(file) ? `${message}\n` : `${file}: ${message}\n`);
+        }
+    }
+    return failed > 0 ? 1 : 0;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (e) => {
+            process.stderr.write(`check-stacks: ${e instanceof Error ? e.message : String(e)}\n`);
+            process.exit(1);
+        },
+    );
+}
