@@ -1,3 +1,4 @@
+import { RunError } from "@pulumi/pulumi";
 import {
     AksMaintenanceWindowArgs,
     AUTO_UPGRADE_CHANNELS,
@@ -150,12 +151,23 @@ export interface RawConfig {
     cluster?: unknown;
     registry?: unknown;
     workloads?: unknown;
+    /** Problems found while reading the config map itself (unknown keys, a key set twice). */
+    readProblems?: string[];
 }
 
-/** All problems of a config at once; none of the stack's resources is registered. */
-export class ConfigError extends Error {
-    constructor(readonly problems: string[]) {
-        super(`invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`);
+/**
+ * All problems of a config at once, under the name of the stack file they are
+ * in; none of the stack's resources is registered. A RunError, so that
+ * `pulumi up` prints the message alone, without a stack trace
+ * (@pulumi/pulumi errors.d.ts: RunError "results in a clean exit rather than
+ * the usual verbose unhandled error logic").
+ */
+export class ConfigError extends RunError {
+    constructor(
+        readonly problems: string[],
+        readonly file?: string,
+    ) {
+        super(`${file ? `${file}: ` : ""}invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`);
         this.name = "ConfigError";
     }
 }
@@ -178,7 +190,7 @@ class Reader {
             return undefined;
         }
         if (typeof value !== "object" || Array.isArray(value)) {
-            this.fail(key, value, "must be an object");
+            this.fail(key, value, `must be an object (a YAML mapping of keys to values), found ${kindOf(value)}`);
             return undefined;
         }
         const record = value as Record<string, unknown>;
@@ -195,7 +207,7 @@ class Reader {
             return undefined;
         }
         if (typeof value !== "string") {
-            this.fail(key, value, "must be a string");
+            this.fail(key, value, mustBeString(value));
             return undefined;
         }
         const broken = rule?.(value);
@@ -252,7 +264,7 @@ class Reader {
             return [];
         }
         if (!Array.isArray(value)) {
-            this.fail(key, value, "must be a list");
+            this.fail(key, value, `must be a list (a YAML sequence, one "- " item per line), found ${kindOf(value)}`);
             return [];
         }
         return value;
@@ -270,6 +282,28 @@ class Reader {
     }
 }
 
+/** What a YAML value was read as, for "found ..." in messages. */
+function kindOf(value: unknown): string {
+    if (Array.isArray(value)) {
+        return "a list";
+    }
+    if (value === null) {
+        return "nothing";
+    }
+    return typeof value === "object" ? "an object" : typeof value === "string" ? "a string" : `a ${typeof value}`;
+}
+
+/**
+ * The rule for a value that should have been a string. YAML reads unquoted
+ * 1.30 as the number 1.3 and yes/true as booleans; quoting keeps the text.
+ */
+function mustBeString(value: unknown): string {
+    if (typeof value === "number" || typeof value === "boolean") {
+        return `must be a string, found ${kindOf(value)}: YAML reads an unquoted ${show(value)} as ${kindOf(value)} (1.30 becomes 1.3), so write the value in quotes, as in "1.30"`;
+    }
+    return `must be a string, found ${kindOf(value)}`;
+}
+
 function show(value: unknown): string {
     const text = JSON.stringify(value);
     return text === undefined ? String(value) : text;
@@ -285,9 +319,12 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
     const location = r.requiredString("azure-native:location", raw.location, (v) =>
         /^[a-z0-9]+$/.test(v) ? undefined : 'must be an Azure region name such as "westeurope" (lower-case letters and digits)',
     );
-    const environment =
-        r.string(`${PREFIX}environment`, raw.environment, environmentNameRule) ??
-        (raw.environment === undefined ? defaultEnvironment(r, raw.stack) : "invalid");
+    r.problems.push(...(raw.readProblems ?? []));
+    // Unset or empty (what `pulumi new` writes when its prompt is left empty): the stack's name.
+    const unsetEnvironment = raw.environment === undefined || raw.environment === "";
+    const environment = unsetEnvironment
+        ? defaultEnvironment(r, raw.stack)
+        : (r.string(`${PREFIX}environment`, raw.environment, environmentNameRule) ?? "invalid");
 
     const rg = r.object(`${PREFIX}resourceGroup`, raw.resourceGroup, ["existingName"], false);
     const existingResourceGroupName = rg
@@ -302,7 +339,7 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
     const registry = readRegistry(r, raw.registry);
 
     if (r.problems.length > 0 || !location || !github || !registry) {
-        throw new ConfigError(r.problems);
+        throw new ConfigError(r.problems, `Pulumi.${raw.stack}.yaml`);
     }
     return { stack: raw.stack, environment, location, existingResourceGroupName, github, cluster, registry, workloads };
 }
@@ -638,3 +675,109 @@ function readWorkloads(r: Reader, value: unknown): WorkloadConfig[] {
     return out;
 }
 
+
+/** The keys of the credless-aks namespace, and the shape each holds. */
+const TOP_LEVEL_KEYS = {
+    environment: "string",
+    resourceGroup: "object",
+    github: "object",
+    cluster: "object",
+    registry: "object",
+    workloads: "list",
+} as const;
+type TopLevelKey = keyof typeof TOP_LEVEL_KEYS;
+
+/** Levenshtein distance: the number of single-character edits from `a` to `b`. */
+export function editDistance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
+/** The candidate closest to `name`, when it is close enough to be a misspelling (at most a third of its letters off). */
+export function closestKey(name: string, candidates: readonly string[]): string | undefined {
+    const ranked = candidates.map((c) => ({ c, d: editDistance(name, c) })).sort((x, y) => x.d - y.d);
+    return ranked.length > 0 && ranked[0].d <= Math.max(2, Math.floor(name.length / 3)) ? ranked[0].c : undefined;
+}
+
+/**
+ * The raw config of `stack` from the runtime's config map (every key
+ * "namespace:name" with its value as text; structured values as JSON). Pure.
+ *
+ * - A key of the credless-aks namespace that is not known is a problem naming
+ *   the closest known key.
+ * - A structured value that is not JSON (a plain string where an object or a
+ *   list belongs) is kept as the string, so that validation names the key, the
+ *   value, what was found and what is expected, instead of Pulumi's getObject
+ *   throwing.
+ * - "credless-aks:github.repository"-style keys, which `pulumi new` writes for
+ *   the template's values (Pulumi.yaml `template.config`), are folded into
+ *   their object.
+ */
+export function rawConfigFromMap(stack: string, config: Record<string, string>): RawConfig {
+    const problems: string[] = [];
+    const values: Partial<Record<TopLevelKey, unknown>> = {};
+    const dotted: { key: string; top: TopLevelKey; path: string[]; value: string }[] = [];
+    const known = Object.keys(TOP_LEVEL_KEYS) as TopLevelKey[];
+    for (const [key, text] of Object.entries(config)) {
+        if (!key.startsWith(PREFIX)) {
+            continue;
+        }
+        const [top, ...path] = key.slice(PREFIX.length).split(".");
+        if (!(known as string[]).includes(top) || (path.length > 0 && TOP_LEVEL_KEYS[top as TopLevelKey] !== "object")) {
+            const guess = closestKey(key.slice(PREFIX.length), known);
+            problems.push(
+                `${key} is not a known key${guess ? `: did you mean ${PREFIX}${guess}?` : ""} (the ${PREFIX} keys are ${known.join(", ")}; docs/configuration.md)`,
+            );
+            continue;
+        }
+        const shape = TOP_LEVEL_KEYS[top as TopLevelKey];
+        if (path.length > 0) {
+            dotted.push({ key, top: top as TopLevelKey, path, value: text });
+        } else {
+            values[top as TopLevelKey] = shape === "string" ? text : parseJsonOrKeep(text);
+        }
+    }
+    for (const d of dotted) {
+        const base = values[d.top] ?? {};
+        if (typeof base !== "object" || base === null || Array.isArray(base)) {
+            continue; // validation reports the object itself
+        }
+        let node = base as Record<string, unknown>;
+        for (const part of d.path.slice(0, -1)) {
+            node[part] = typeof node[part] === "object" && node[part] !== null ? node[part] : {};
+            node = node[part] as Record<string, unknown>;
+        }
+        const leaf = d.path[d.path.length - 1];
+        if (leaf in node) {
+            problems.push(`${d.key} is set twice: once in ${PREFIX}${d.top} and once on its own; keep one`);
+        }
+        node[leaf] = d.value;
+        values[d.top] = base;
+    }
+    return {
+        stack,
+        location: config["azure-native:location"],
+        environment: values.environment,
+        resourceGroup: values.resourceGroup,
+        github: values.github,
+        cluster: values.cluster,
+        registry: values.registry,
+        workloads: values.workloads,
+        readProblems: problems,
+    };
+}
+
+function parseJsonOrKeep(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}

@@ -20,6 +20,7 @@ import {
     githubProviderArgs,
     githubSpellingProblem,
     managedIdentityName,
+    PodTemplateSnippet,
     subscriptionOfScope,
 } from "../components";
 import { StackConfig } from "./config";
@@ -35,6 +36,10 @@ export interface WorkloadOutput {
     principalId: pulumi.Output<string>;
     namespace: string;
     serviceAccount: string;
+    /** What a pod needs to get the identity: the azure.workload.identity/use: "true" label and the service account, to merge into a Deployment's spec.template. */
+    podTemplate: pulumi.Output<PodTemplateSnippet>;
+    /** The same fragment as YAML, ready to paste under spec.template. */
+    podTemplateYaml: pulumi.Output<string>;
 }
 
 export function createStack(config: StackConfig, env: StackEnvironment) {
@@ -175,6 +180,8 @@ export function createStack(config: StackConfig, env: StackEnvironment) {
             principalId: workload.principalId,
             namespace: w.namespace,
             serviceAccount: w.serviceAccount,
+            podTemplate: workload.podTemplateSnippet,
+            podTemplateYaml: workload.podTemplateSnippetYaml,
         };
     }
 

@@ -220,7 +220,7 @@ describe("plan: the command", function () {
 
     it("exits 2 on bad arguments", async () => {
         assert.deepStrictEqual(parseArgs(["dev", "--format", "html"]), { error: '--format is "html": must be one of text, markdown, json' });
-        assert.deepStrictEqual(parseArgs([]), { error: "usage: npm run plan -- <stack> [--format text|markdown|json]" });
+        assert.deepStrictEqual(parseArgs([]), { error: "usage: npm run plan -- <stack> [--format text|markdown|json] [--out FILE] [--dir DIR]" });
         assert.deepStrictEqual(parseArgs(["dev", "prod"]), { error: 'unexpected argument "prod": give one stack name' });
         assert.deepStrictEqual(parseArgs(["--format=json", "dev"]), { stack: "dev", format: "json" });
         const c = capture();

@@ -3,24 +3,15 @@
  * in the project (or DIR) by running the program for it offline, as
  * `npm run plan` does. Passes for any valid configuration, whatever its
  * repository, names or number of stacks; fails, naming the file, for a
- * configuration the program rejects. `npm test` and CI run it, so the
+ * configuration the program rejects, and for two stacks that would create the
+ * same resource group, app registration, registry or GitHub environment. `npm test` and CI run it, so the
  * project's own tests never depend on the user's stack files.
  */
-import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../../stack/config";
-import { planStack, readStackConfig } from "../plan/main";
+import { collisionsWithNeighbours, planStack, readStackConfig, stackNames } from "../plan/main";
 
 const ROOT = path.join(__dirname, "..", "..");
-
-/** The stack names of the Pulumi.<stack>.yaml files in `dir`, sorted. */
-export function stackFiles(dir: string): string[] {
-    return fs
-        .readdirSync(dir)
-        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-        .filter((s): s is string => s !== undefined)
-        .sort();
-}
 
 export interface CheckIo {
     stdout: (text: string) => void;
@@ -40,7 +31,7 @@ export async function main(argv: string[], io: CheckIo = PROCESS_IO): Promise<nu
             return 2;
         }
     }
-    const stacks = stackFiles(dir);
+    const stacks = stackNames(dir);
     if (stacks.length === 0) {
         io.stdout(`check-stacks: no Pulumi.<stack>.yaml in ${dir}; nothing to check\n`);
         return 0;
@@ -50,6 +41,12 @@ export async function main(argv: string[], io: CheckIo = PROCESS_IO): Promise<nu
         const file = `Pulumi.${stack}.yaml`;
         try {
             const plan = await planStack(stack, readStackConfig(stack, dir));
+            const clashes = collisionsWithNeighbours(stack, dir);
+            if (clashes.length > 0) {
+                failed++;
+                clashes.forEach((c) => io.stderr(`${c}\n`));
+                continue;
+            }
             io.stdout(`check-stacks: ${file} is valid (${plan.resources.length} resources planned)\n`);
         } catch (e) {
             failed++;
