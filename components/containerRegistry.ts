@@ -16,7 +16,7 @@ export type RegistrySku = (typeof REGISTRY_SKUS)[number];
  * Source: learn.microsoft.com/azure/container-registry/container-registry-rbac-abac-repository-permissions
  * ("Effect on existing role assignments").
  */
-const DATA_ROLES: Record<"rbac" | "abac", { pull: BuiltInRoleName; push: BuiltInRoleName }> = {
+export const REGISTRY_DATA_ROLES: Record<"rbac" | "abac", { pull: BuiltInRoleName; push: BuiltInRoleName }> = {
     rbac: { pull: "AcrPull", push: "AcrPush" },
     abac: { pull: "Container Registry Repository Reader", push: "Container Registry Repository Writer" },
 };
@@ -104,7 +104,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
         const allowExports = args.allowExports ?? !(premium && !publicNetworkAccess);
         const zoneRedundancy = args.zoneRedundancy ?? false;
         const retentionDays = args.retentionDays ?? 7;
-        this.roles = DATA_ROLES[args.abacRepositoryPermissions ? "abac" : "rbac"];
+        this.roles = REGISTRY_DATA_ROLES[args.abacRepositoryPermissions ? "abac" : "rbac"];
 
         const problems: string[] = [];
         if (!/[A-Za-z0-9]/.test(args.namePrefix)) {

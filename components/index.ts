@@ -13,3 +13,5 @@ export * from "./subjects";
 export * from "./validation";
 export * from "./workloadIdentityNaming";
 export * from "./workloadIdentityServiceAccount";
+export * from "./existingAksCluster";
+export * from "./existingContainerRegistry";

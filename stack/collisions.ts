@@ -18,7 +18,8 @@ export interface FootprintEntry {
 /**
  * The names `config` would create: the resource group (unless it is an
  * existing one, which stacks may share), the GitHub app registration, the
- * registry (named from its prefix, resource group and environment), and the
+ * registry (named from its prefix, resource group and environment; not an
+ * existing one, which stacks may share too), and the
  * GitHub environment, or the repository's secrets, that its secrets go to.
  */
 export function stackFootprint(config: StackConfig): FootprintEntry[] {
@@ -32,10 +33,12 @@ export function stackFootprint(config: StackConfig): FootprintEntry[] {
         out.push({ label: `resource group "${resourceGroup}"`, key: `rg/${resourceGroup}` });
     }
     out.push({ label: `app registration "${app}"`, key: `app/${app}` });
-    out.push({
-        label: `registry "${prefix}<suffix>" (its suffix comes from the resource group "${resourceGroup}" and the environment "${config.environment}")`,
-        key: `acr/${prefix}/${resourceGroup}/${config.environment}`,
-    });
+    if (!config.registry.existing) {
+        out.push({
+            label: `registry "${prefix}<suffix>" (its suffix comes from the resource group "${resourceGroup}" and the environment "${config.environment}")`,
+            key: `acr/${prefix}/${resourceGroup}/${config.environment}`,
+        });
+    }
     out.push(
         config.github.secretsScope === "environment"
             ? { label: `GitHub environment "${config.github.environmentName}" of ${repository}`, key: `env/${repository}/${config.github.environmentName}` }

@@ -78,7 +78,15 @@ export interface NodePoolConfig {
     availabilityZones: string[];
 }
 
+/** A cluster or registry that exists already: the stack reads it and never changes or deletes it. */
+export interface ExistingResourceConfig {
+    name: string;
+    resourceGroup: string;
+}
+
 export interface ClusterConfig {
+    /** Use this cluster instead of creating one (the other cluster keys then do not apply). */
+    existing?: ExistingResourceConfig;
     tier: ClusterTier;
     kubernetesVersion?: string;
     nodePool: NodePoolConfig;
@@ -102,6 +110,9 @@ export interface ClusterConfig {
 }
 
 export interface RegistryConfig {
+    /** Use this registry instead of creating one (namePrefix, sku, retentionDays, zoneRedundancy then do not apply). */
+    existing?: ExistingResourceConfig;
+    /** "" with `existing`. */
     namePrefix: string;
     sku: RegistrySku;
     /** Days an untagged manifest is kept (Premium only; the component's default, 7, when unset). */
@@ -327,11 +338,7 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
         : (r.string(`${PREFIX}environment`, raw.environment, environmentNameRule) ?? "invalid");
 
     const rg = r.object(`${PREFIX}resourceGroup`, raw.resourceGroup, ["existingName"], false);
-    const existingResourceGroupName = rg
-        ? r.string(`${PREFIX}resourceGroup.existingName`, rg.existingName, (v) =>
-              /^[-\w._()]{1,90}$/.test(v) && !v.endsWith(".") ? undefined : "must be a resource group name: 1 to 90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'",
-          )
-        : undefined;
+    const existingResourceGroupName = rg ? r.string(`${PREFIX}resourceGroup.existingName`, rg.existingName, resourceGroupNameRule) : undefined;
 
     const workloads = readWorkloads(r, raw.workloads);
     const github = readGitHub(r, raw.github, environment, workloads);
@@ -517,6 +524,7 @@ function readGitHub(r: Reader, value: unknown, environment: string, workloads: W
 }
 
 const CLUSTER_KEYS = [
+    "existing",
     "tier",
     "kubernetesVersion",
     "nodePool",
@@ -535,6 +543,15 @@ const CLUSTER_KEYS = [
 function readCluster(r: Reader, value: unknown, environment: string): ClusterConfig {
     const key = `${PREFIX}cluster`;
     const c = r.object(key, value, CLUSTER_KEYS, false) ?? {};
+    const existing = readExisting(r, `${key}.existing`, c.existing, clusterNameRule);
+    if (existing) {
+        // An existing cluster is read, never configured: keys that shape a new cluster would be silently ignored.
+        for (const k of Object.keys(c)) {
+            if (!["existing", "kubeloginMode", "deployerPrincipalType"].includes(k)) {
+                r.fail(`${key}.${k}`, c[k], `only applies to a cluster this stack creates; ${key}.existing is set, so the stack uses that cluster as it is (leave ${k} out)`);
+            }
+        }
+    }
     const isProd = environment === "prod";
     const np = r.object(`${key}.nodePool`, c.nodePool, ["vmSize", "count", "minCount", "maxCount", "availabilityZones"], false) ?? {};
     // AKS allows 1 to 1000 nodes in a pool. Source: learn.microsoft.com/azure/aks/quotas-skus-regions
@@ -554,6 +571,7 @@ function readCluster(r: Reader, value: unknown, environment: string): ClusterCon
         r.problems.push(`${key}.${channels}`);
     }
     return {
+        existing,
         tier,
         kubernetesVersion: r.string(`${key}.kubernetesVersion`, c.kubernetesVersion, (v) =>
             /^\d+\.\d+(\.\d+)?$/.test(v) ? undefined : 'must be a Kubernetes version such as "1.33" or "1.33.2"',
@@ -596,9 +614,17 @@ function readMaintenanceWindow(r: Reader, key: string, value: unknown): AksMaint
 
 function readRegistry(r: Reader, value: unknown): RegistryConfig | undefined {
     const key = `${PREFIX}registry`;
-    const g = r.object(key, value, ["namePrefix", "sku", "retentionDays", "zoneRedundancy", "permissionsMode"], true);
+    const g = r.object(key, value, ["existing", "namePrefix", "sku", "retentionDays", "zoneRedundancy", "permissionsMode"], true);
     if (!g) {
         return undefined;
+    }
+    const existing = readExisting(r, `${key}.existing`, g.existing, registryNameRule);
+    if (existing || g.existing !== undefined) {
+        for (const k of ["namePrefix", "sku", "retentionDays", "zoneRedundancy"].filter((k) => g[k] !== undefined)) {
+            r.fail(`${key}.${k}`, g[k], `only applies to a registry this stack creates; ${key}.existing is set, so the stack uses that registry as it is (leave ${k} out)`);
+        }
+        const existingMode = r.oneOf(`${key}.permissionsMode`, g.permissionsMode, ["rbac", "abac"] as const, "rbac");
+        return existing ? { existing, namePrefix: "", sku: "Basic", zoneRedundancy: false, abacRepositoryPermissions: existingMode === "abac" } : undefined;
     }
     const namePrefix = r.requiredString(`${key}.namePrefix`, g.namePrefix, registryPrefixRule);
     const sku = r.oneOf(`${key}.sku`, g.sku, REGISTRY_SKUS, "Basic");
@@ -614,6 +640,32 @@ function readRegistry(r: Reader, value: unknown): RegistryConfig | undefined {
     }
     const mode = r.oneOf(`${key}.permissionsMode`, g.permissionsMode, ["rbac", "abac"] as const, "rbac");
     return namePrefix ? { namePrefix, sku, retentionDays, zoneRedundancy, abacRepositoryPermissions: mode === "abac" } : undefined;
+}
+
+/** Resource group names: 1 to 90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'. Source: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftresources */
+function resourceGroupNameRule(v: string): string | undefined {
+    return /^[-\w._()]{1,90}$/.test(v) && !v.endsWith(".") ? undefined : "must be a resource group name: 1 to 90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'";
+}
+
+/** managedClusters: 1 to 63 letters, digits, '_' or '-', starting and ending with a letter or digit. Source: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftcontainerservice */
+function clusterNameRule(v: string): string | undefined {
+    return /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$/.test(v) ? undefined : "must be an AKS cluster name: 1 to 63 letters, digits, '_' or '-', starting and ending with a letter or digit";
+}
+
+/** registries: 5 to 50 alphanumerics. Source: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftcontainerregistry */
+function registryNameRule(v: string): string | undefined {
+    return /^[A-Za-z0-9]{5,50}$/.test(v) ? undefined : "must be a container registry name: 5 to 50 letters or digits";
+}
+
+/** `existing: { name, resourceGroup }`: both required once the object is there. */
+function readExisting(r: Reader, key: string, value: unknown, nameRule: (v: string) => string | undefined): ExistingResourceConfig | undefined {
+    const e = r.object(key, value, ["name", "resourceGroup"], false);
+    if (!e) {
+        return undefined;
+    }
+    const name = r.requiredString(`${key}.name`, e.name, nameRule);
+    const resourceGroup = r.requiredString(`${key}.resourceGroup`, e.resourceGroup, resourceGroupNameRule);
+    return name && resourceGroup ? { name, resourceGroup } : undefined;
 }
 
 const WORKLOAD_KEYS = ["name", "namespace", "serviceAccount", "identityType", "createNamespace", "tokenExpirationSeconds", "roles"] as const;

@@ -13,6 +13,8 @@ import * as k8s from "@pulumi/kubernetes";
 import {
     AksCluster,
     ContainerRegistry,
+    ExistingAksCluster,
+    ExistingContainerRegistry,
     GitHubActionsIdentity,
     GitHubDeploymentSecrets,
     WorkloadIdentityServiceAccount,
@@ -24,6 +26,7 @@ import {
     subscriptionOfScope,
 } from "../components";
 import { StackConfig } from "./config";
+import { ExistingResources } from "./existing";
 
 /** What the stack needs from outside the config: read by index.ts, never by components. */
 export interface StackEnvironment {
@@ -42,7 +45,11 @@ export interface WorkloadOutput {
     podTemplateYaml: pulumi.Output<string>;
 }
 
-export function createStack(config: StackConfig, env: StackEnvironment) {
+/**
+ * `existing`: the cluster and registry read by readExistingResources (stack/existing.ts) when config
+ * names existing ones; the stack then wires everything to them exactly as to its own.
+ */
+export function createStack(config: StackConfig, env: StackEnvironment, existing: ExistingResources = {}) {
     const base = baseName(config.github.name, config.environment);
     const tags = {
         environment: config.environment,
@@ -59,37 +66,42 @@ export function createStack(config: StackConfig, env: StackEnvironment) {
     const resourceGroupName: pulumi.Output<string> = resourceGroup.name;
     const resourceGroupId: pulumi.Output<string> = resourceGroup.id;
 
-    const registry = new ContainerRegistry("registry", {
-        resourceGroupName,
-        location: config.location,
-        namePrefix: config.registry.namePrefix,
-        nameSeed: pulumi.interpolate`${resourceGroupId}/${config.environment}`,
-        sku: config.registry.sku,
-        retentionDays: config.registry.retentionDays,
-        zoneRedundancy: config.registry.zoneRedundancy,
-        abacRepositoryPermissions: config.registry.abacRepositoryPermissions,
-        tags,
-    });
+    const registry = existing.registry
+        ? new ExistingContainerRegistry("registry", { facts: existing.registry, abacRepositoryPermissions: config.registry.abacRepositoryPermissions })
+        : new ContainerRegistry("registry", {
+              resourceGroupName,
+              location: config.location,
+              namePrefix: config.registry.namePrefix,
+              nameSeed: pulumi.interpolate`${resourceGroupId}/${config.environment}`,
+              sku: config.registry.sku,
+              retentionDays: config.registry.retentionDays,
+              zoneRedundancy: config.registry.zoneRedundancy,
+              abacRepositoryPermissions: config.registry.abacRepositoryPermissions,
+              tags,
+          });
 
-    const cluster = new AksCluster("cluster", {
-        resourceGroupName,
-        location: config.location,
-        clusterName: `aks-${base}`,
-        tier: config.cluster.tier,
-        kubernetesVersion: config.cluster.kubernetesVersion,
-        nodePool: config.cluster.nodePool,
-        authorizedIpRanges: config.cluster.authorizedIpRanges,
-        adminGroupObjectIds: config.cluster.adminGroupObjectIds,
-        autoUpgradeChannel: config.cluster.autoUpgradeChannel,
-        nodeOsUpgradeChannel: config.cluster.nodeOsUpgradeChannel,
-        networkPolicy: config.cluster.networkPolicy,
-        deletionProtection: config.cluster.deletionProtection,
-        managementLock: config.cluster.managementLock,
-        maintenanceWindow: config.cluster.maintenanceWindow,
-        kubeloginMode: config.cluster.kubeloginMode,
-        deployer: { objectId: client.objectId, principalType: config.cluster.deployerPrincipalType },
-        tags,
-    });
+    const deployer = { objectId: client.objectId, principalType: config.cluster.deployerPrincipalType };
+    const cluster = existing.cluster
+        ? new ExistingAksCluster("cluster", { facts: existing.cluster, kubeloginMode: config.cluster.kubeloginMode, deployer })
+        : new AksCluster("cluster", {
+              resourceGroupName,
+              location: config.location,
+              clusterName: `aks-${base}`,
+              tier: config.cluster.tier,
+              kubernetesVersion: config.cluster.kubernetesVersion,
+              nodePool: config.cluster.nodePool,
+              authorizedIpRanges: config.cluster.authorizedIpRanges,
+              adminGroupObjectIds: config.cluster.adminGroupObjectIds,
+              autoUpgradeChannel: config.cluster.autoUpgradeChannel,
+              nodeOsUpgradeChannel: config.cluster.nodeOsUpgradeChannel,
+              networkPolicy: config.cluster.networkPolicy,
+              deletionProtection: config.cluster.deletionProtection,
+              managementLock: config.cluster.managementLock,
+              maintenanceWindow: config.cluster.maintenanceWindow,
+              kubeloginMode: config.cluster.kubeloginMode,
+              deployer,
+              tags,
+          });
 
     registry.attachCluster("kubelet", cluster.kubeletIdentityObjectId);
 
@@ -136,7 +148,8 @@ export function createStack(config: StackConfig, env: StackEnvironment) {
         },
         variables: {
             AKS_CLUSTER_NAME: cluster.clusterName,
-            AKS_RESOURCE_GROUP: resourceGroupName,
+            // The cluster's own resource group: an existing cluster's may differ from the stack's.
+            AKS_RESOURCE_GROUP: cluster.resourceGroupName,
         },
         provider: githubProvider,
     });

@@ -5,7 +5,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { FIXTURE_STACKS, readStackConfig } from "../commands/plan/main";
-import { RunResult, runUnderMocks } from "./harness";
+import { FakeAzure, RunResult, runUnderMocks } from "./harness";
 
 const PROGRAM = path.join(__dirname, "..", "index.ts");
 
@@ -13,19 +13,24 @@ export interface ProgramRun extends RunResult<Record<string, pulumi.Output<unkno
     error?: unknown;
 }
 
-export async function runProgram(stack: string, config: Record<string, string> = readStackConfig(stack, FIXTURE_STACKS)): Promise<ProgramRun> {
+export async function runProgram(
+    stack: string,
+    config: Record<string, string> = readStackConfig(stack, FIXTURE_STACKS),
+    azure?: FakeAzure,
+): Promise<ProgramRun> {
     let error: unknown;
     const run = await runUnderMocks(
-        () => {
+        async () => {
             delete require.cache[require.resolve(PROGRAM)];
             try {
-                return require(PROGRAM) as Record<string, pulumi.Output<unknown>>;
+                // index.ts exports a promise of the outputs (it reads existing resources before registering any).
+                return (await require(PROGRAM)) as Record<string, pulumi.Output<unknown>>;
             } catch (e) {
                 error = e;
                 return undefined;
             }
         },
-        { stack, config, preview: true },
+        { stack, config, preview: true, azure },
     );
     return { ...run, error };
 }

@@ -11,8 +11,9 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { collisions } from "../../stack/collisions";
+import { ExistingResourceError } from "../../stack/existing";
 import { ConfigError, parseStackConfig, rawConfigFromMap, StackConfig } from "../../stack/config";
-import { directDependencies, FAKE, runUnderMocks, valueOf } from "./mockRuntime";
+import { directDependencies, FAKE, FakeAzure, runUnderMocks, valueOf } from "./mockRuntime";
 import { makePlan, Plan, PlanResource, renderJson, renderMarkdown, renderText } from "./render";
 
 export type { Plan } from "./render";
@@ -69,9 +70,11 @@ export function collisionsWithNeighbours(stack: string, root = ROOT): string[] {
 }
 
 /** Runs the program for `stack` under mocks and returns the plan. Throws ConfigError or the program's error. */
-export async function planStack(stack: string, config: Record<string, string>, programPath = path.join(ROOT, "index.ts")): Promise<Plan> {
+export async function planStack(stack: string, config: Record<string, string>, programPath = path.join(ROOT, "index.ts"), azure?: FakeAzure): Promise<Plan> {
     delete require.cache[require.resolve(programPath)];
-    const run = await runUnderMocks(() => require(programPath) as Record<string, pulumi.Output<unknown>>, {
+    // index.ts exports a promise of the outputs (it reads existing resources before registering any).
+    const run = await runUnderMocks(async () => (await require(programPath)) as Record<string, pulumi.Output<unknown>>, {
+        azure,
         project: "credless-aks",
         stack,
         config,
@@ -170,7 +173,7 @@ export async function main(argv: string[], io: PlanIo = PROCESS_IO): Promise<num
     try {
         plan = await planStack(args.stack, readStackConfig(args.stack, root));
     } catch (e) {
-        if (e instanceof ConfigError) {
+        if (e instanceof ConfigError || e instanceof ExistingResourceError) {
             io.stderr(`${e.message}\n`);
         } else {
             io.stderr(`the program failed for stack "${args.stack}": ${e instanceof Error ? e.message : String(e)}\n`);
