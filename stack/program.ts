@@ -125,6 +125,11 @@ export function createStack(config: StackConfig, env: StackEnvironment, existing
         owners: [graphClient.objectId],
     });
 
+    // An existing registry's id and login server are the getRegistry invoke's answer, which carries no
+    // dependency, and the policy github-secret-from-resource-output (which cannot tell an invoke from
+    // config) requires one. They are tied to the GitHub identity's service principal, which uses them.
+    const registryValue = (value: pulumi.Output<string>) => (existing.registry ? pulumi.all([identity.principalId, value]).apply(([, v]) => v) : value);
+
     const environmentScope = config.github.secretsScope === "environment";
     new GitHubDeploymentSecrets("github-secrets", {
         repository: config.github.name,
@@ -143,8 +148,8 @@ export function createStack(config: StackConfig, env: StackEnvironment, existing
             AZURE_CLIENT_ID: identity.clientId,
             // From resource outputs, not the getClientConfig invoke: every secret value traces back to a created resource.
             AZURE_TENANT_ID: identity.tenantId,
-            AZURE_SUBSCRIPTION_ID: registry.resourceId.apply(subscriptionOfScope),
-            REGISTRY_LOGIN_SERVER: registry.loginServer,
+            AZURE_SUBSCRIPTION_ID: registryValue(registry.resourceId).apply(subscriptionOfScope),
+            REGISTRY_LOGIN_SERVER: registryValue(registry.loginServer),
         },
         variables: {
             AKS_CLUSTER_NAME: cluster.clusterName,

@@ -127,6 +127,8 @@ describe("policy pack", () => {
                 "acr-roles-at-registry-scope:mandatory",
                 "no-privileged-role-assignments:mandatory",
                 "github-secret-from-resource-output:mandatory",
+                "aks-existing-local-accounts-disabled:mandatory",
+                "acr-existing-admin-user-disabled:mandatory",
             ],
         );
         for (const p of policies) {

@@ -124,13 +124,22 @@ export interface FakeAzure {
     registries?: Record<string, Partial<{ adminUser: boolean; anonymousPull: boolean; location: string; missing: boolean }>>;
 }
 
+/**
+ * An invoke failure as the engine reports it: a gRPC error whose `details`
+ * the SDK turns into the Error's message (@pulumi/pulumi runtime/invoke.js:
+ * "rethrow the error with a native exception and the message that the engine provided").
+ */
+function armError(message: string): Error {
+    return Object.assign(new Error(message), { details: message });
+}
+
 /** getManagedCluster as azure-native answers it for an existing cluster (Microsoft.ContainerService managedClusters GET). */
 function existingCluster(inputs: Record<string, any>, azure: FakeAzure): Record<string, any> {
     const name: string = inputs.resourceName;
     const rg: string = inputs.resourceGroupName;
     const s = azure.clusters?.[name] ?? {};
     if (s.missing) {
-        throw new Error(`Status=404 Code="ResourceNotFound" Message="The Resource 'Microsoft.ContainerService/managedClusters/${name}' under resource group '${rg}' was not found."`);
+        throw armError(`Status=404 Code="ResourceNotFound" Message="The Resource 'Microsoft.ContainerService/managedClusters/${name}' under resource group '${rg}' was not found."`);
     }
     const location = s.location ?? "westeurope";
     const oidc = s.oidcIssuer ?? true;
@@ -164,7 +173,7 @@ function existingRegistry(inputs: Record<string, any>, azure: FakeAzure): Record
     const rg: string = inputs.resourceGroupName;
     const s = azure.registries?.[name] ?? {};
     if (s.missing) {
-        throw new Error(`Status=404 Code="ResourceNotFound" Message="The Resource 'Microsoft.ContainerRegistry/registries/${name}' under resource group '${rg}' was not found."`);
+        throw armError(`Status=404 Code="ResourceNotFound" Message="The Resource 'Microsoft.ContainerRegistry/registries/${name}' under resource group '${rg}' was not found."`);
     }
     return {
         id: `/subscriptions/${FAKE.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.ContainerRegistry/registries/${name}`,

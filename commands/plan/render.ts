@@ -2,7 +2,7 @@
  * Renders a plan (resource tree, trust map, policy results) as text,
  * Markdown with a Mermaid trust map, or JSON. Pure: input in, string out.
  */
-import { buildTrustMap, ResourceRecord, TrustMap, trustMapLines, trustMapMermaid, TYPES } from "./trustMap";
+import { buildTrustMap, EXISTING_TYPES, ResourceRecord, TrustMap, trustMapLines, trustMapMermaid, TYPES } from "./trustMap";
 
 export interface PlanResource extends ResourceRecord {
     parent: string;
@@ -54,6 +54,16 @@ export function securitySettings(r: ResourceRecord): string {
                 `networkPolicy=${i.networkProfile?.networkPolicy ?? "unset"}`,
                 `apiServerRanges=${(i.apiServerAccessProfile?.authorizedIPRanges ?? []).length || "any"}`,
             ].join(" ");
+        case EXISTING_TYPES.cluster:
+            return [
+                `existing cluster "${i.name}" in resource group "${i.resourceGroupName}", read and not created`,
+                `oidcIssuer=${onOff(i.oidcIssuerEnabled)}`,
+                `workloadIdentity=${onOff(i.workloadIdentityEnabled)}`,
+                `localAccounts=${i.localAccountsDisabled === true ? "disabled" : "ENABLED"}`,
+                `azureRBAC=${onOff(i.azureRbacEnabled)}`,
+            ].join(" ");
+        case EXISTING_TYPES.registry:
+            return `existing registry "${i.name}" in resource group "${i.resourceGroupName}", read and not created adminUser=${onOff(i.adminUserEnabled)} anonymousPull=${onOff(i.anonymousPullEnabled)}`;
         case TYPES.registry:
             return `sku=${i.sku?.name ?? "unset"} adminUser=${onOff(i.adminUserEnabled)} anonymousPull=${onOff(i.anonymousPullEnabled)}`;
         case TYPES.roleAssignment:
