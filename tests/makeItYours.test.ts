@@ -192,3 +192,32 @@ describe("make it yours: what a pod needs, exported per workload", function () {
         });
     });
 });
+
+describe("make it yours: the documentation's examples are what the program accepts", function () {
+    this.timeout(60000);
+    const yamlBlocks = (file: string) => [...fs.readFileSync(path.join(ROOT, "docs", file), "utf8").matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1]));
+
+    it("the minimal Pulumi.<name>.yaml plans, and the complete Deployment carries the exported pod label and service account", async () => {
+        const [stack, deployment] = yamlBlocks("make-it-yours.md");
+        const run = await runProgram("staging", configMap(stack.config));
+        assert.strictEqual(run.error, undefined, String(run.error));
+        const workloads = (await valueOf(run.value!.workloads)) as Record<string, { namespace: string; podTemplate: { metadata: { labels: Record<string, string> }; spec: { serviceAccountName: string } } }>;
+        const exported = workloads["routing-api"];
+        assert.strictEqual(deployment.kind, "Deployment");
+        assert.strictEqual(deployment.metadata.namespace, exported.namespace);
+        for (const [key, value] of Object.entries(exported.podTemplate.metadata.labels)) {
+            assert.strictEqual(deployment.spec.template.metadata.labels[key], value, key);
+        }
+        assert.strictEqual(deployment.spec.template.spec.serviceAccountName, exported.podTemplate.spec.serviceAccountName);
+        assert.deepStrictEqual(deployment.spec.selector.matchLabels, { app: "routing-api" });
+    });
+
+    it("the existing-cluster example is a valid stack", () => {
+        const [stack] = yamlBlocks("existing-cluster.md");
+        const c = parseStackConfig(rawConfigFromMap("staging", configMap(stack.config)));
+        assert.deepStrictEqual([c.cluster.existing, c.registry.existing], [
+            { name: "aks-platform", resourceGroup: "rg-platform" },
+            { name: "platformacr", resourceGroup: "rg-platform" },
+        ]);
+    });
+});

@@ -8,7 +8,6 @@
  * project's own tests never depend on the user's stack files.
  */
 import * as path from "path";
-import { ConfigError } from "../../stack/config";
 import { collisionsWithNeighbours, planStack, readStackConfig, stackNames } from "../plan/main";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -51,7 +50,8 @@ export async function main(argv: string[], io: CheckIo = PROCESS_IO): Promise<nu
         } catch (e) {
             failed++;
             const message = e instanceof Error ? e.message : String(e);
-            io.stderr(e instanceof ConfigError && message.startsWith(file) ? `${message}\n` : `${file}: ${message}\n`);
+            // Config and existing-resource errors already start with the file's name.
+            io.stderr(message.startsWith(`${file}: `) ? `${message}\n` : `${file}: ${message}\n`);
         }
     }
     return failed > 0 ? 1 : 0;
