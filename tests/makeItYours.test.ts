@@ -57,18 +57,6 @@ describe("make it yours: Pulumi.yaml's template for pulumi new", () => {
     });
 });
 
-describe("make it yours: the sample stacks", () => {
-    for (const stack of ["dev", "prod"]) {
-        it(`Pulumi.${stack}.yaml says it is an example for contoso/geofencing, marks its placeholders and leaves the environment to the stack name`, () => {
-            const text = fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
-            assert.match(text.split("\n")[0], /^# Example stack for contoso\/geofencing/);
-            assert.match(text, /repository: contoso\/geofencing {2}# placeholder/);
-            assert.match(text, /namePrefix: contosogeo {2}# placeholder/);
-            assert.ok(!text.includes("credless-aks:environment"));
-        });
-    }
-});
-
 describe("make it yours: unknown keys and wrongly typed values", () => {
     it("names the closest known key for a misspelt top-level key", () => {
         assert.deepStrictEqual(problemsOf("dev", { ...devMap(), "credless-aks:registy": '{"namePrefix":"x"}' }), [
