@@ -1,5 +1,7 @@
 /**
- * `npm run plan -- <stack> [--format text|markdown|json]`: runs the real
+ * `npm run -s plan -- <stack> [--format text|markdown|json] [--out FILE] [--dir DIR]`
+ * (-s: without it, npm prints its own "> credless-aks plan" banner to stdout,
+ * ahead of the plan, and `> plan.json` would not be JSON): runs the real
  * index.ts with Pulumi.<stack>.yaml under Pulumi's mock runtime and prints the
  * resource tree, the trust map and the policy results. No cloud account, no
  * Pulumi CLI, no network.
@@ -8,9 +10,11 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { ConfigError } from "../../stack/config";
+import { collisions } from "../../stack/collisions";
+import { ExistingResourceError } from "../../stack/existing";
+import { ConfigError, parseStackConfig, rawConfigFromMap, StackConfig } from "../../stack/config";
 import type { StackHost } from "../../stack/run";
-import { directDependencies, FAKE, runUnderMocks, valueOf } from "./mockRuntime";
+import { directDependencies, FAKE, FakeAzure, runUnderMocks, valueOf } from "./mockRuntime";
 import { makePlan, Plan, PlanResource, renderJson, renderMarkdown, renderText } from "./render";
 
 export type { Plan } from "./render";
@@ -21,15 +25,14 @@ export const FORMATS = ["text", "markdown", "json"] as const;
 export type Format = (typeof FORMATS)[number];
 
 const ROOT = path.join(__dirname, "..", "..");
+/** The project's own stack files (dev, prod): what its tests and the README's trust map run over, never the user's. */
+export const FIXTURE_STACKS = path.join(ROOT, "tests", "fixtures", "stacks");
 
 /** Pulumi.<stack>.yaml's `config:` block as the string map the Pulumi runtime holds. */
 export function readStackConfig(stack: string, root = ROOT): Record<string, string> {
     const file = path.join(root, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
-        const stacks = fs
-            .readdirSync(root)
-            .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-            .filter((s): s is string => s !== undefined);
+        const stacks = stackNames(root);
         throw new Error(`no stack "${stack}": ${file} does not exist (stacks here: ${stacks.join(", ") || "none"})`);
     }
     const config: Record<string, unknown> = parse(fs.readFileSync(file, "utf8"))?.config ?? {};
@@ -40,13 +43,41 @@ export function readStackConfig(stack: string, root = ROOT): Record<string, stri
     return out;
 }
 
+/** The stack names of the Pulumi.<stack>.yaml files in `root`, sorted. */
+export function stackNames(root: string): string[] {
+    return fs
+        .readdirSync(root)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+/**
+ * What `stack` would create that another stack file in `root` would create
+ * too (stack/collisions.ts); stack files that do not parse are left to their
+ * own plan.
+ */
+export function collisionsWithNeighbours(stack: string, root = ROOT): string[] {
+    const configs: StackConfig[] = [];
+    for (const name of stackNames(root)) {
+        try {
+            configs.push(parseStackConfig(rawConfigFromMap(name, readStackConfig(name, root))));
+        } catch {
+            // reported when that stack is planned or checked
+        }
+    }
+    const own = configs.find((c) => c.stack === stack);
+    return own ? collisions(own, configs) : [];
+}
+
 /** Runs the program for `stack` under mocks and returns the plan. Throws ConfigError or the program's error. */
-export async function planStack(stack: string, config: Record<string, string>, programPath = path.join(ROOT, "index.ts")): Promise<Plan> {
+export async function planStack(stack: string, config: Record<string, string>, programPath = path.join(ROOT, "index.ts"), azure?: FakeAzure): Promise<Plan> {
     delete require.cache[require.resolve(programPath)];
     // No environment: the offline plan never reaches GitHub, and says what it assumed instead.
     const notes: string[] = [];
     const program = () => (require(programPath) as (host: StackHost) => Promise<Record<string, pulumi.Output<unknown>>>)({ env: {}, warn: (m) => notes.push(m) });
     const run = await runUnderMocks(program, {
+        azure,
         project: "credless-aks",
         stack,
         config,
@@ -82,12 +113,28 @@ export async function planStack(stack: string, config: Record<string, string>, p
     return makePlan(stack, resources, FAKE.deployerObjectId, { evaluated: policies.length, findings }, outputs, notes, lookups);
 }
 
-export function parseArgs(argv: string[]): { stack: string; format: Format } | { error: string } {
+export interface PlanArgs {
+    stack: string;
+    format: Format;
+    /** --out FILE: the plan goes to FILE instead of stdout. */
+    out?: string;
+    /** --dir DIR: the folder holding the Pulumi.<stack>.yaml files, instead of the project's. */
+    dir?: string;
+}
+
+export function parseArgs(argv: string[]): PlanArgs | { error: string } {
     let stack: string | undefined;
     let format: Format = "text";
+    const paths: { out?: string; dir?: string } = {};
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
-        if (arg === "--format" || arg.startsWith("--format=")) {
+        if (arg === "--out" || arg === "--dir") {
+            const value = argv[++i];
+            if (value === undefined || value.startsWith("-")) {
+                return { error: `${arg} needs a path` };
+            }
+            paths[arg === "--out" ? "out" : "dir"] = value;
+        } else if (arg === "--format" || arg.startsWith("--format=")) {
             const value = arg.includes("=") ? arg.slice("--format=".length) : argv[++i];
             if (!FORMATS.includes(value as Format)) {
                 return { error: `--format is "${value}": must be one of ${FORMATS.join(", ")}` };
@@ -101,7 +148,7 @@ export function parseArgs(argv: string[]): { stack: string; format: Format } | {
             return { error: `unexpected argument "${arg}": give one stack name` };
         }
     }
-    return stack ? { stack, format } : { error: "usage: npm run plan -- <stack> [--format text|markdown|json]" };
+    return stack ? { stack, format, ...paths } : { error: "usage: npm run plan -- <stack> [--format text|markdown|json] [--out FILE] [--dir DIR]" };
 }
 
 export interface PlanIo {
@@ -117,27 +164,38 @@ const PROCESS_IO: PlanIo = {
     stderr: (text) => process.stderr.write(text),
 };
 
-/** Exit codes: 0 plan printed, 1 bad config or program error, 2 bad arguments, 3 a mandatory policy failed. */
+/**
+ * Exit codes: 0 plan printed, 1 bad config or program error, 2 bad arguments,
+ * 3 a mandatory policy failed, 4 another stack file beside it would create the
+ * same resource group, app registration, registry or GitHub environment.
+ */
 export async function main(argv: string[], io: PlanIo = PROCESS_IO): Promise<number> {
     const args = parseArgs(argv);
     if ("error" in args) {
         io.stderr(`${args.error}\n`);
         return 2;
     }
+    const root = args.dir ? path.resolve(args.dir) : io.root;
     let plan: Plan;
     try {
-        plan = await planStack(args.stack, readStackConfig(args.stack, io.root));
+        plan = await planStack(args.stack, readStackConfig(args.stack, root));
     } catch (e) {
-        if (e instanceof ConfigError) {
-            io.stderr(`Pulumi.${args.stack}.yaml: ${e.message}\n`);
+        if (e instanceof ConfigError || e instanceof ExistingResourceError) {
+            io.stderr(`${e.message}\n`);
         } else {
             io.stderr(`the program failed for stack "${args.stack}": ${e instanceof Error ? e.message : String(e)}\n`);
         }
         return 1;
     }
     const render = { text: renderText, markdown: renderMarkdown, json: renderJson }[args.format];
-    io.stdout(render(plan));
-    return plan.policies.findings.some((f) => f.enforcementLevel === "mandatory") ? 3 : 0;
+    if (args.out) {
+        fs.writeFileSync(args.out, render(plan));
+    } else {
+        io.stdout(render(plan));
+    }
+    const clashes = collisionsWithNeighbours(args.stack, root);
+    clashes.forEach((c) => io.stderr(`${c}\n`));
+    return plan.policies.findings.some((f) => f.enforcementLevel === "mandatory") ? 3 : clashes.length > 0 ? 4 : 0;
 }
 
 if (require.main === module) {
