@@ -3,9 +3,8 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as k8s from "@pulumi/kubernetes";
 import { ArgumentProblems } from "./argumentProblems";
-import { KUBELOGIN_MODES, KubeloginMode, toNonInteractiveKubeconfig } from "./kubeconfig";
-import { RbacPropagationWait } from "./rbacPropagationWait";
-import { assignRole } from "./roles";
+import { clusterAccess } from "./clusterAccess";
+import { KUBELOGIN_MODES, KubeloginMode } from "./kubeconfig";
 import { guidRule, ipv4CidrRule } from "./validation";
 
 /** AKS pricing tiers offered: Free for dev, Standard (uptime SLA) for prod. Source: learn.microsoft.com/azure/aks/free-standard-pricing-tiers. */
@@ -320,18 +319,14 @@ export class AksCluster extends pulumi.ComponentResource {
             }
         }
 
-        const deployerId = args.deployer?.objectId ?? authorization.getClientConfigOutput({ parent: this }).objectId;
-        const deployerAdmin = assignRole(
-            `${name}-deployer-cluster-admin`,
-            cluster.id,
-            {
-                roleDefinitionIdOrName: "Azure Kubernetes Service RBAC Cluster Admin",
-                principalId: deployerId,
-                principalType: args.deployer?.principalType,
-                description: "credless-aks: lets the identity that runs pulumi up manage Kubernetes objects",
-            },
-            { parent: this },
-        );
+        const access = clusterAccess(this, name, {
+            clusterId: cluster.id,
+            clusterName: cluster.name,
+            resourceGroupName: args.resourceGroupName,
+            kubeloginMode,
+            deployer: args.deployer,
+            timeoutSeconds,
+        });
 
         if (managementLock) {
             new authorization.ManagementLockByScope(
@@ -343,32 +338,11 @@ export class AksCluster extends pulumi.ComponentResource {
                     notes: "credless-aks managementLock: set managementLock to false and run pulumi up before deleting the cluster or its role assignments.",
                 },
                 // Created after, and so deleted before, the role assignment at the cluster's scope.
-                { parent: this, dependsOn: [deployerAdmin] },
+                { parent: this, dependsOn: [access.deployerAdmin] },
             );
         }
-
-        const credentials = containerservice.listManagedClusterUserCredentialsOutput(
-            { resourceGroupName: args.resourceGroupName, resourceName: cluster.name },
-            { parent: this },
-        );
-        this.kubeconfig = pulumi.secret(
-            credentials.kubeconfigs.apply((configs) => {
-                if (configs.length === 0) {
-                    throw new pulumi.ResourceError("listManagedClusterUserCredentials returned no kubeconfig", this);
-                }
-                return toNonInteractiveKubeconfig(Buffer.from(configs[0].value, "base64").toString("utf8"), kubeloginMode);
-            }),
-        );
-
-        const ready: pulumi.Resource =
-            timeoutSeconds > 0
-                ? new RbacPropagationWait(
-                      `${name}-rbac-propagation`,
-                      { kubeconfig: this.kubeconfig, roleAssignmentId: deployerAdmin.id, timeoutSeconds },
-                      { parent: this },
-                  )
-                : deployerAdmin;
-        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: [ready] });
+        this.kubeconfig = access.kubeconfig;
+        this.provider = access.provider;
 
         this.clusterName = cluster.name;
         this.resourceId = cluster.id;

@@ -23,6 +23,11 @@ export type { KubeloginMode } from "./kubeconfig";
 export { ContainerRegistry } from "./containerRegistry";
 export type { ContainerRegistryArgs, RegistryGrantOptions, RegistrySku } from "./containerRegistry";
 
+export { ExistingAksCluster, readExistingCluster } from "./existingAksCluster";
+export type { ExistingAksClusterArgs, ExistingClusterFacts } from "./existingAksCluster";
+export { ExistingContainerRegistry, readExistingRegistry } from "./existingContainerRegistry";
+export type { ExistingContainerRegistryArgs, ExistingRegistryFacts } from "./existingContainerRegistry";
+
 export { GitHubActionsIdentity } from "./gitHubActionsIdentity";
 export type { GitHubActionsIdentityArgs, GitHubActionsRepository } from "./gitHubActionsIdentity";
 export type { GitHubSubjectFormat, GitHubTrigger } from "./subjects";

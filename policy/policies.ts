@@ -14,6 +14,8 @@ import {
     validateResourceOfType,
 } from "@pulumi/policy";
 import { tenantTakeoverPermissionOf, TENANT_TAKEOVER_PERMISSIONS } from "../components/apiPermissions";
+import { EXISTING_AKS_CLUSTER_TYPE } from "../components/existingAksCluster";
+import { EXISTING_CONTAINER_REGISTRY_TYPE } from "../components/existingContainerRegistry";
 import { GITHUB_OIDC_ISSUER } from "../components/githubConstants";
 import { TOKEN_EXCHANGE_AUDIENCE } from "../components/microsoftConstants";
 import { BUILT_IN_ROLES, PRIVILEGED_ROLE_IDS, roleNameOf } from "../components/roles";
@@ -533,6 +535,46 @@ const githubEnvironmentDeploymentRefsInProd: ResourceValidationPolicy = {
     }),
 };
 
+// ---------------------------------------------------------------- existing cluster and registry
+
+/**
+ * An existing cluster or registry is no resource of the stack; the components
+ * that stand for it (ExistingAksCluster, ExistingContainerRegistry) carry its
+ * settings as Azure reported them, as their inputs. Settings that only weaken
+ * the chain are findings here, mandatory by default; while a team migrates, it
+ * can downgrade them to advisory in the policy pack's config
+ * (docs/existing-cluster.md, "Migrating").
+ */
+const existingAksLocalAccountsDisabled: ResourceValidationPolicy = {
+    name: "aks-existing-local-accounts-disabled",
+    description: "An existing AKS cluster the stack uses has local accounts disabled: with them on, az aks get-credentials --admin hands out a static, unaudited cluster-admin credential.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, report) => {
+        if (args.type === EXISTING_AKS_CLUSTER_TYPE && args.props.localAccountsDisabled !== true) {
+            const { name, resourceGroupName } = args.props as { name?: string; resourceGroupName?: string };
+            report(
+                `existing cluster "${name}" has local accounts on; run: az aks update --resource-group ${resourceGroupName} --name ${name} --disable-local-accounts ` +
+                    "(while migrating, this policy can be set to advisory: docs/existing-cluster.md)",
+            );
+        }
+    },
+};
+
+const existingAcrAdminUserDisabled: ResourceValidationPolicy = {
+    name: "acr-existing-admin-user-disabled",
+    description: "An existing container registry the stack uses keeps the admin user disabled: it is a shared password that pushes and pulls everything.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, report) => {
+        if (args.type === EXISTING_CONTAINER_REGISTRY_TYPE && args.props.adminUserEnabled !== false) {
+            const { name, resourceGroupName } = args.props as { name?: string; resourceGroupName?: string };
+            report(
+                `existing registry "${name}" has the admin user on; run: az acr update --resource-group ${resourceGroupName} --name ${name} --admin-enabled false ` +
+                    "(while migrating, this policy can be set to advisory: docs/existing-cluster.md)",
+            );
+        }
+    },
+};
+
 export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     acrAdminUserDisabled,
     acrAnonymousPullDisabled,
@@ -555,5 +597,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     noTenantTakeoverApiPermissions,
     githubSecretsFromOutputs,
     githubEnvironmentDeploymentRefsInProd,
+    existingAksLocalAccountsDisabled,
+    existingAcrAdminUserDisabled,
     ...pipelinePolicies,
 ];

@@ -1,3 +1,4 @@
+import { RunError } from "@pulumi/pulumi";
 import {
     AksMaintenanceWindowArgs,
     AUTO_UPGRADE_CHANNELS,
@@ -97,7 +98,15 @@ export interface AdminGroupConfig {
     assignableToRole: boolean;
 }
 
+/** A cluster or registry that exists already: the stack reads it and never changes or deletes it. */
+export interface ExistingResourceConfig {
+    name: string;
+    resourceGroup: string;
+}
+
 export interface ClusterConfig {
+    /** Use this cluster instead of creating one (the other cluster keys then do not apply). */
+    existing?: ExistingResourceConfig;
     tier: ClusterTier;
     kubernetesVersion?: string;
     nodePool: NodePoolConfig;
@@ -123,6 +132,9 @@ export interface ClusterConfig {
 }
 
 export interface RegistryConfig {
+    /** Use this registry instead of creating one (namePrefix, sku, retentionDays, zoneRedundancy then do not apply). */
+    existing?: ExistingResourceConfig;
+    /** "" with `existing`. */
     namePrefix: string;
     sku: RegistrySku;
     /** Days an untagged manifest is kept (Premium only; the component's default, 7, when unset). */
@@ -174,12 +186,23 @@ export interface RawConfig {
     cluster?: unknown;
     registry?: unknown;
     workloads?: unknown;
+    /** Problems found while reading the config map itself (unknown keys, a key set twice). */
+    readProblems?: string[];
 }
 
-/** All problems of a config at once; none of the stack's resources is registered. */
-export class ConfigError extends Error {
-    constructor(readonly problems: string[]) {
-        super(`invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`);
+/**
+ * All problems of a config at once, under the name of the stack file they are
+ * in; none of the stack's resources is registered. A RunError, so that
+ * `pulumi up` prints the message alone, without a stack trace
+ * (@pulumi/pulumi errors.d.ts: RunError "results in a clean exit rather than
+ * the usual verbose unhandled error logic").
+ */
+export class ConfigError extends RunError {
+    constructor(
+        readonly problems: string[],
+        readonly file?: string,
+    ) {
+        super(`${file ? `${file}: ` : ""}invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`);
         this.name = "ConfigError";
     }
 }
@@ -202,7 +225,7 @@ export class Reader {
             return undefined;
         }
         if (typeof value !== "object" || Array.isArray(value)) {
-            this.fail(key, value, "must be an object");
+            this.fail(key, value, `must be an object (a YAML mapping of keys to values), found ${kindOf(value)}`);
             return undefined;
         }
         const record = value as Record<string, unknown>;
@@ -219,7 +242,7 @@ export class Reader {
             return undefined;
         }
         if (typeof value !== "string") {
-            this.fail(key, value, "must be a string");
+            this.fail(key, value, mustBeString(value));
             return undefined;
         }
         const broken = rule?.(value);
@@ -276,7 +299,7 @@ export class Reader {
             return [];
         }
         if (!Array.isArray(value)) {
-            this.fail(key, value, "must be a list");
+            this.fail(key, value, `must be a list (a YAML sequence, one "- " item per line), found ${kindOf(value)}`);
             return [];
         }
         return value;
@@ -294,6 +317,28 @@ export class Reader {
     }
 }
 
+/** What a YAML value was read as, for "found ..." in messages. */
+function kindOf(value: unknown): string {
+    if (Array.isArray(value)) {
+        return "a list";
+    }
+    if (value === null) {
+        return "nothing";
+    }
+    return typeof value === "object" ? "an object" : typeof value === "string" ? "a string" : `a ${typeof value}`;
+}
+
+/**
+ * The rule for a value that should have been a string. YAML reads unquoted
+ * 1.30 as the number 1.3 and yes/true as booleans; quoting keeps the text.
+ */
+function mustBeString(value: unknown): string {
+    if (typeof value === "number" || typeof value === "boolean") {
+        return `must be a string, found ${kindOf(value)}: YAML reads an unquoted ${show(value)} as ${kindOf(value)} (1.30 becomes 1.3), so write the value in quotes, as in "1.30"`;
+    }
+    return `must be a string, found ${kindOf(value)}`;
+}
+
 function show(value: unknown): string {
     const text = JSON.stringify(value);
     return text === undefined ? String(value) : text;
@@ -309,16 +354,15 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
     const location = r.requiredString("azure-native:location", raw.location, (v) =>
         /^[a-z0-9]+$/.test(v) ? undefined : 'must be an Azure region name such as "westeurope" (lower-case letters and digits)',
     );
-    const environment =
-        r.string(`${PREFIX}environment`, raw.environment, environmentNameRule) ??
-        (raw.environment === undefined ? defaultEnvironment(r, raw.stack) : "invalid");
+    r.problems.push(...(raw.readProblems ?? []));
+    // Unset or empty (what `pulumi new` writes when its prompt is left empty): the stack's name.
+    const unsetEnvironment = raw.environment === undefined || raw.environment === "";
+    const environment = unsetEnvironment
+        ? defaultEnvironment(r, raw.stack)
+        : (r.string(`${PREFIX}environment`, raw.environment, environmentNameRule) ?? "invalid");
 
     const rg = r.object(`${PREFIX}resourceGroup`, raw.resourceGroup, ["existingName"], false);
-    const existingResourceGroupName = rg
-        ? r.string(`${PREFIX}resourceGroup.existingName`, rg.existingName, (v) =>
-              /^[-\w._()]{1,90}$/.test(v) && !v.endsWith(".") ? undefined : "must be a resource group name: 1 to 90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'",
-          )
-        : undefined;
+    const existingResourceGroupName = rg ? r.string(`${PREFIX}resourceGroup.existingName`, rg.existingName, resourceGroupNameRule) : undefined;
 
     const workloads = readWorkloads(r, raw.workloads);
     const github = readGitHub(r, raw.github, environment, workloads);
@@ -326,7 +370,7 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
     const registry = readRegistry(r, raw.registry);
 
     if (r.problems.length > 0 || !location || !github || !registry) {
-        throw new ConfigError(r.problems);
+        throw new ConfigError(r.problems, `Pulumi.${raw.stack}.yaml`);
     }
     return { stack: raw.stack, environment, location, existingResourceGroupName, github, cluster, registry, workloads };
 }
@@ -547,6 +591,7 @@ function readGitHub(r: Reader, value: unknown, environment: string, workloads: W
 }
 
 const CLUSTER_KEYS = [
+    "existing",
     "tier",
     "kubernetesVersion",
     "nodePool",
@@ -566,6 +611,15 @@ const CLUSTER_KEYS = [
 function readCluster(r: Reader, value: unknown, environment: string): ClusterConfig {
     const key = `${PREFIX}cluster`;
     const c = r.object(key, value, CLUSTER_KEYS, false) ?? {};
+    const existing = readExisting(r, `${key}.existing`, c.existing, clusterNameRule);
+    if (existing) {
+        // An existing cluster is read, never configured: keys that shape a new cluster would be silently ignored.
+        for (const k of Object.keys(c)) {
+            if (!["existing", "kubeloginMode", "deployerPrincipalType"].includes(k)) {
+                r.fail(`${key}.${k}`, c[k], `only applies to a cluster this stack creates; ${key}.existing is set, so the stack uses that cluster as it is (leave ${k} out)`);
+            }
+        }
+    }
     const isProd = environment === "prod";
     const np = r.object(`${key}.nodePool`, c.nodePool, ["vmSize", "count", "minCount", "maxCount", "availabilityZones"], false) ?? {};
     // AKS allows 1 to 1000 nodes in a pool. Source: learn.microsoft.com/azure/aks/quotas-skus-regions
@@ -585,6 +639,7 @@ function readCluster(r: Reader, value: unknown, environment: string): ClusterCon
         r.problems.push(`${key}.${channels}`);
     }
     return {
+        existing,
         tier,
         kubernetesVersion: r.string(`${key}.kubernetesVersion`, c.kubernetesVersion, (v) =>
             /^\d+\.\d+(\.\d+)?$/.test(v) ? undefined : 'must be a Kubernetes version, MAJOR.MINOR or MAJOR.MINOR.PATCH in digits (list the ones AKS offers with az aks get-versions --location <region> --output table)',
@@ -694,9 +749,17 @@ function readMaintenanceWindow(r: Reader, key: string, value: unknown): AksMaint
 
 function readRegistry(r: Reader, value: unknown): RegistryConfig | undefined {
     const key = `${PREFIX}registry`;
-    const g = r.object(key, value, ["namePrefix", "sku", "retentionDays", "zoneRedundancy", "permissionsMode"], true);
+    const g = r.object(key, value, ["existing", "namePrefix", "sku", "retentionDays", "zoneRedundancy", "permissionsMode"], true);
     if (!g) {
         return undefined;
+    }
+    const existing = readExisting(r, `${key}.existing`, g.existing, registryNameRule);
+    if (existing || g.existing !== undefined) {
+        for (const k of ["namePrefix", "sku", "retentionDays", "zoneRedundancy"].filter((k) => g[k] !== undefined)) {
+            r.fail(`${key}.${k}`, g[k], `only applies to a registry this stack creates; ${key}.existing is set, so the stack uses that registry as it is (leave ${k} out)`);
+        }
+        const existingMode = r.oneOf(`${key}.permissionsMode`, g.permissionsMode, ["rbac", "abac"] as const, "rbac");
+        return existing ? { existing, namePrefix: "", sku: "Basic", zoneRedundancy: false, abacRepositoryPermissions: existingMode === "abac" } : undefined;
     }
     const namePrefix = r.requiredString(`${key}.namePrefix`, g.namePrefix, registryPrefixRule);
     const sku = r.oneOf(`${key}.sku`, g.sku, REGISTRY_SKUS, "Basic");
@@ -712,6 +775,32 @@ function readRegistry(r: Reader, value: unknown): RegistryConfig | undefined {
     }
     const mode = r.oneOf(`${key}.permissionsMode`, g.permissionsMode, ["rbac", "abac"] as const, "rbac");
     return namePrefix ? { namePrefix, sku, retentionDays, zoneRedundancy, abacRepositoryPermissions: mode === "abac" } : undefined;
+}
+
+/** Resource group names: 1 to 90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'. Source: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftresources */
+function resourceGroupNameRule(v: string): string | undefined {
+    return /^[-\w._()]{1,90}$/.test(v) && !v.endsWith(".") ? undefined : "must be a resource group name: 1 to 90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'";
+}
+
+/** managedClusters: 1 to 63 letters, digits, '_' or '-', starting and ending with a letter or digit. Source: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftcontainerservice */
+function clusterNameRule(v: string): string | undefined {
+    return /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$/.test(v) ? undefined : "must be an AKS cluster name: 1 to 63 letters, digits, '_' or '-', starting and ending with a letter or digit";
+}
+
+/** registries: 5 to 50 alphanumerics. Source: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftcontainerregistry */
+function registryNameRule(v: string): string | undefined {
+    return /^[A-Za-z0-9]{5,50}$/.test(v) ? undefined : "must be a container registry name: 5 to 50 letters or digits";
+}
+
+/** `existing: { name, resourceGroup }`: both required once the object is there. */
+function readExisting(r: Reader, key: string, value: unknown, nameRule: (v: string) => string | undefined): ExistingResourceConfig | undefined {
+    const e = r.object(key, value, ["name", "resourceGroup"], false);
+    if (!e) {
+        return undefined;
+    }
+    const name = r.requiredString(`${key}.name`, e.name, nameRule);
+    const resourceGroup = r.requiredString(`${key}.resourceGroup`, e.resourceGroup, resourceGroupNameRule);
+    return name && resourceGroup ? { name, resourceGroup } : undefined;
 }
 
 const WORKLOAD_KEYS = ["name", "namespace", "serviceAccount", "identityType", "createNamespace", "tokenExpirationSeconds", "roles", "apiPermissions"] as const;
@@ -774,3 +863,109 @@ function readWorkloads(r: Reader, value: unknown): WorkloadConfig[] {
     return out;
 }
 
+
+/** The keys of the credless-aks namespace, and the shape each holds. */
+const TOP_LEVEL_KEYS = {
+    environment: "string",
+    resourceGroup: "object",
+    github: "object",
+    cluster: "object",
+    registry: "object",
+    workloads: "list",
+} as const;
+type TopLevelKey = keyof typeof TOP_LEVEL_KEYS;
+
+/** Levenshtein distance: the number of single-character edits from `a` to `b`. */
+export function editDistance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
+/** The candidate closest to `name`, when it is close enough to be a misspelling (at most a third of its letters off). */
+export function closestKey(name: string, candidates: readonly string[]): string | undefined {
+    const ranked = candidates.map((c) => ({ c, d: editDistance(name, c) })).sort((x, y) => x.d - y.d);
+    return ranked.length > 0 && ranked[0].d <= Math.max(2, Math.floor(name.length / 3)) ? ranked[0].c : undefined;
+}
+
+/**
+ * The raw config of `stack` from the runtime's config map (every key
+ * "namespace:name" with its value as text; structured values as JSON). Pure.
+ *
+ * - A key of the credless-aks namespace that is not known is a problem naming
+ *   the closest known key.
+ * - A structured value that is not JSON (a plain string where an object or a
+ *   list belongs) is kept as the string, so that validation names the key, the
+ *   value, what was found and what is expected, instead of Pulumi's getObject
+ *   throwing.
+ * - "credless-aks:github.repository"-style keys, which `pulumi new` writes for
+ *   the template's values (Pulumi.yaml `template.config`), are folded into
+ *   their object.
+ */
+export function rawConfigFromMap(stack: string, config: Record<string, string>): RawConfig {
+    const problems: string[] = [];
+    const values: Partial<Record<TopLevelKey, unknown>> = {};
+    const dotted: { key: string; top: TopLevelKey; path: string[]; value: string }[] = [];
+    const known = Object.keys(TOP_LEVEL_KEYS) as TopLevelKey[];
+    for (const [key, text] of Object.entries(config)) {
+        if (!key.startsWith(PREFIX)) {
+            continue;
+        }
+        const [top, ...path] = key.slice(PREFIX.length).split(".");
+        if (!(known as string[]).includes(top) || (path.length > 0 && TOP_LEVEL_KEYS[top as TopLevelKey] !== "object")) {
+            const guess = closestKey(key.slice(PREFIX.length), known);
+            problems.push(
+                `${key} is not a known key${guess ? `: did you mean ${PREFIX}${guess}?` : ""} (the ${PREFIX} keys are ${known.join(", ")}; docs/configuration.md)`,
+            );
+            continue;
+        }
+        const shape = TOP_LEVEL_KEYS[top as TopLevelKey];
+        if (path.length > 0) {
+            dotted.push({ key, top: top as TopLevelKey, path, value: text });
+        } else {
+            values[top as TopLevelKey] = shape === "string" ? text : parseJsonOrKeep(text);
+        }
+    }
+    for (const d of dotted) {
+        const base = values[d.top] ?? {};
+        if (typeof base !== "object" || base === null || Array.isArray(base)) {
+            continue; // validation reports the object itself
+        }
+        let node = base as Record<string, unknown>;
+        for (const part of d.path.slice(0, -1)) {
+            node[part] = typeof node[part] === "object" && node[part] !== null ? node[part] : {};
+            node = node[part] as Record<string, unknown>;
+        }
+        const leaf = d.path[d.path.length - 1];
+        if (leaf in node) {
+            problems.push(`${d.key} is set twice: once in ${PREFIX}${d.top} and once on its own; keep one`);
+        }
+        node[leaf] = d.value;
+        values[d.top] = base;
+    }
+    return {
+        stack,
+        location: config["azure-native:location"],
+        environment: values.environment,
+        resourceGroup: values.resourceGroup,
+        github: values.github,
+        cluster: values.cluster,
+        registry: values.registry,
+        workloads: values.workloads,
+        readProblems: problems,
+    };
+}
+
+function parseJsonOrKeep(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}

@@ -1,22 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { githubBaseUrl, githubToken, githubTokenProblem, plaintextTokenProblem } from "../components/githubProvider";
-import { parseStackConfig, RawConfig, StackConfig } from "./config";
+import { parseStackConfig, RawConfig, rawConfigFromMap, StackConfig } from "./config";
 import { StackEnvironment } from "./program";
 
-/** Reads the stack's Pulumi config (the only place that does) into the raw shape parseStackConfig validates. */
+/**
+ * Reads the stack's Pulumi config (the only place that does) into the raw
+ * shape parseStackConfig validates: every key, so that unknown ones are
+ * reported, and without Config.getObject, which throws on a value that is not
+ * JSON instead of saying which key, what was found and what is expected.
+ */
 export function readRawConfig(): RawConfig {
-    const own = new pulumi.Config("credless-aks");
-    const azure = new pulumi.Config("azure-native");
-    return {
-        stack: pulumi.getStack(),
-        location: azure.get("location"),
-        environment: own.get("environment"),
-        resourceGroup: own.getObject<unknown>("resourceGroup"),
-        github: own.getObject<unknown>("github"),
-        cluster: own.getObject<unknown>("cluster"),
-        registry: own.getObject<unknown>("registry"),
-        workloads: own.getObject<unknown>("workloads"),
-    };
+    return rawConfigFromMap(pulumi.getStack(), pulumi.runtime.allConfig());
 }
 
 /**

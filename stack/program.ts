@@ -12,14 +12,17 @@ import * as githubSdk from "@pulumi/github";
 import * as k8s from "@pulumi/kubernetes";
 import { AksCluster } from "../components/aksCluster";
 import { ContainerRegistry } from "../components/containerRegistry";
+import { ExistingAksCluster } from "../components/existingAksCluster";
+import { ExistingContainerRegistry } from "../components/existingContainerRegistry";
 import { GitHubActionsIdentity } from "../components/gitHubActionsIdentity";
 import { GitHubDeploymentSecrets } from "../components/gitHubDeploymentSecrets";
 import { githubProviderArgs } from "../components/githubProvider";
 import { baseName } from "../components/naming";
 import { registryScopedRole, subscriptionOfScope } from "../components/roles";
-import { managedIdentityName } from "../components/workloadIdentityNaming";
+import { managedIdentityName, PodTemplateSnippet } from "../components/workloadIdentityNaming";
 import { WorkloadIdentityServiceAccount } from "../components/workloadIdentityServiceAccount";
 import { StackConfig } from "./config";
+import { ExistingResources } from "./existing";
 import { ResolvedGitHub } from "./githubPreflight";
 
 /** What the stack needs from outside the config: read by index.ts, never by components. */
@@ -35,13 +38,20 @@ export interface WorkloadOutput {
     principalId: pulumi.Output<string>;
     namespace: string;
     serviceAccount: string;
+    /** What a pod needs to get the identity: the azure.workload.identity/use: "true" label and the service account, to merge into a Deployment's spec.template. */
+    podTemplate: pulumi.Output<PodTemplateSnippet>;
+    /** The same fragment as YAML, ready to paste under spec.template. */
+    podTemplateYaml: pulumi.Output<string>;
 }
 
 /**
  * `github` is what stack/githubPreflight.ts settled with GitHub before this
  * runs: the repository's spelling and ids and the subjects GitHub sends.
+ * `existing`: the cluster and registry read by readExistingResources
+ * (stack/existing.ts) when config names existing ones; the stack then wires
+ * everything to them exactly as to its own.
  */
-export function createStack(config: StackConfig, env: StackEnvironment, github: ResolvedGitHub) {
+export function createStack(config: StackConfig, env: StackEnvironment, github: ResolvedGitHub, existing: ExistingResources = {}) {
     const base = baseName(config.github.name, config.environment);
     const tags = {
         environment: config.environment,
@@ -58,17 +68,19 @@ export function createStack(config: StackConfig, env: StackEnvironment, github: 
     const resourceGroupName: pulumi.Output<string> = resourceGroup.name;
     const resourceGroupId: pulumi.Output<string> = resourceGroup.id;
 
-    const registry = new ContainerRegistry("registry", {
-        resourceGroupName,
-        location: config.location,
-        namePrefix: config.registry.namePrefix,
-        nameSeed: pulumi.interpolate`${resourceGroupId}/${config.environment}`,
-        sku: config.registry.sku,
-        retentionDays: config.registry.retentionDays,
-        zoneRedundancy: config.registry.zoneRedundancy,
-        abacRepositoryPermissions: config.registry.abacRepositoryPermissions,
-        tags,
-    });
+    const registry = existing.registry
+        ? new ExistingContainerRegistry("registry", { facts: existing.registry, abacRepositoryPermissions: config.registry.abacRepositoryPermissions })
+        : new ContainerRegistry("registry", {
+              resourceGroupName,
+              location: config.location,
+              namePrefix: config.registry.namePrefix,
+              nameSeed: pulumi.interpolate`${resourceGroupId}/${config.environment}`,
+              sku: config.registry.sku,
+              retentionDays: config.registry.retentionDays,
+              zoneRedundancy: config.registry.zoneRedundancy,
+              abacRepositoryPermissions: config.registry.abacRepositoryPermissions,
+              tags,
+          });
 
     // The group whose members administer the cluster, when config asks the stack to create it:
     // a security group, no mail, not assignable to directory roles unless asked.
@@ -87,25 +99,28 @@ export function createStack(config: StackConfig, env: StackEnvironment, github: 
           })
         : undefined;
 
-    const cluster = new AksCluster("cluster", {
-        resourceGroupName,
-        location: config.location,
-        clusterName: `aks-${base}`,
-        tier: config.cluster.tier,
-        kubernetesVersion: config.cluster.kubernetesVersion,
-        nodePool: config.cluster.nodePool,
-        authorizedIpRanges: config.cluster.authorizedIpRanges,
-        adminGroupObjectIds: adminGroup ? [...config.cluster.adminGroupObjectIds, adminGroup.objectId] : config.cluster.adminGroupObjectIds,
-        autoUpgradeChannel: config.cluster.autoUpgradeChannel,
-        nodeOsUpgradeChannel: config.cluster.nodeOsUpgradeChannel,
-        networkPolicy: config.cluster.networkPolicy,
-        deletionProtection: config.cluster.deletionProtection,
-        managementLock: config.cluster.managementLock,
-        maintenanceWindow: config.cluster.maintenanceWindow,
-        kubeloginMode: config.cluster.kubeloginMode,
-        deployer: { objectId: client.objectId, principalType: config.cluster.deployerPrincipalType },
-        tags,
-    });
+    const deployer = { objectId: client.objectId, principalType: config.cluster.deployerPrincipalType };
+    const cluster = existing.cluster
+        ? new ExistingAksCluster("cluster", { facts: existing.cluster, kubeloginMode: config.cluster.kubeloginMode, deployer })
+        : new AksCluster("cluster", {
+              resourceGroupName,
+              location: config.location,
+              clusterName: `aks-${base}`,
+              tier: config.cluster.tier,
+              kubernetesVersion: config.cluster.kubernetesVersion,
+              nodePool: config.cluster.nodePool,
+              authorizedIpRanges: config.cluster.authorizedIpRanges,
+              adminGroupObjectIds: adminGroup ? [...config.cluster.adminGroupObjectIds, adminGroup.objectId] : config.cluster.adminGroupObjectIds,
+              autoUpgradeChannel: config.cluster.autoUpgradeChannel,
+              nodeOsUpgradeChannel: config.cluster.nodeOsUpgradeChannel,
+              networkPolicy: config.cluster.networkPolicy,
+              deletionProtection: config.cluster.deletionProtection,
+              managementLock: config.cluster.managementLock,
+              maintenanceWindow: config.cluster.maintenanceWindow,
+              kubeloginMode: config.cluster.kubeloginMode,
+              deployer,
+              tags,
+          });
 
     registry.attachCluster("kubelet", cluster.kubeletIdentityObjectId);
 
@@ -132,6 +147,11 @@ export function createStack(config: StackConfig, env: StackEnvironment, github: 
         owners: [graphClient.objectId],
     });
 
+    // An existing registry's id and login server are the getRegistry invoke's answer, which carries no
+    // dependency, and the policy github-secret-from-resource-output (which cannot tell an invoke from
+    // config) requires one. They are tied to the GitHub identity's service principal, which uses them.
+    const registryValue = (value: pulumi.Output<string>) => (existing.registry ? pulumi.all([identity.principalId, value]).apply(([, v]) => v) : value);
+
     const environmentScope = config.github.secretsScope === "environment";
     new GitHubDeploymentSecrets("github-secrets", {
         repository: config.github.name,
@@ -152,12 +172,13 @@ export function createStack(config: StackConfig, env: StackEnvironment, github: 
             AZURE_CLIENT_ID: identity.clientId,
             // From resource outputs, not the getClientConfig invoke: every secret value traces back to a created resource.
             AZURE_TENANT_ID: identity.tenantId,
-            AZURE_SUBSCRIPTION_ID: registry.resourceId.apply(subscriptionOfScope),
-            REGISTRY_LOGIN_SERVER: registry.loginServer,
+            AZURE_SUBSCRIPTION_ID: registryValue(registry.resourceId).apply(subscriptionOfScope),
+            REGISTRY_LOGIN_SERVER: registryValue(registry.loginServer),
         },
         variables: {
             AKS_CLUSTER_NAME: cluster.clusterName,
-            AKS_RESOURCE_GROUP: resourceGroupName,
+            // The cluster's own resource group: an existing cluster's may differ from the stack's.
+            AKS_RESOURCE_GROUP: cluster.resourceGroupName,
         },
         provider: githubProvider,
     });
@@ -207,6 +228,8 @@ export function createStack(config: StackConfig, env: StackEnvironment, github: 
             principalId: workload.principalId,
             namespace: w.namespace,
             serviceAccount: w.serviceAccount,
+            podTemplate: workload.podTemplateSnippet,
+            podTemplateYaml: workload.podTemplateSnippetYaml,
         };
     }
 

@@ -5,6 +5,7 @@
  * object it resolves to holds the stack outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { readExistingResources } from "./existing";
 import { checkGitHub } from "./githubPreflight";
 import { loadStackConfig, readStackEnvironment } from "./loadConfig";
 import { createStack } from "./program";
@@ -20,7 +21,8 @@ export interface StackHost {
 }
 
 export async function runStack(host: StackHost = {}): Promise<ReturnType<typeof createStack>> {
-    // Config is read and validated, and GitHub asked, before a single resource is registered.
+    // Config is read and validated, GitHub asked, and an existing cluster and registry read and
+    // checked, before a single resource is registered.
     const config = loadStackConfig();
     const env = readStackEnvironment(host.env ?? process.env);
     const github = await checkGitHub(config.github, {
@@ -30,5 +32,6 @@ export async function runStack(host: StackHost = {}): Promise<ReturnType<typeof 
         warn: host.warn ?? ((message) => pulumi.log.warn(message)),
         fetch: host.fetch,
     });
-    return createStack(config, env, github);
+    const existing = await readExistingResources(config);
+    return createStack(config, env, github, existing);
 }

@@ -7,7 +7,7 @@ import { ConfigError, parseStackConfig, RawConfig } from "../stack/config";
 
 /** Reads Pulumi.<stack>.yaml into the raw shape that stack/loadConfig.ts builds from Pulumi config. */
 export function rawFromStackFile(stack: string): RawConfig {
-    const file = path.join(__dirname, "..", `Pulumi.${stack}.yaml`);
+    const file = path.join(__dirname, "fixtures", "stacks", `Pulumi.${stack}.yaml`);
     const config: Record<string, unknown> = parse(fs.readFileSync(file, "utf8")).config;
     const get = (key: string) => config[`credless-aks:${key}`];
     return {
@@ -43,7 +43,7 @@ function problems(raw: RawConfig): string[] {
 }
 
 describe("config: the stack files", () => {
-    it("loads Pulumi.dev.yaml into the typed object", () => {
+    it("loads the dev fixture into the typed object", () => {
         const c = parseStackConfig(rawFromStackFile("dev"));
         assert.strictEqual(c.environment, "dev");
         assert.strictEqual(c.location, "westeurope");
@@ -55,7 +55,7 @@ describe("config: the stack files", () => {
         assert.strictEqual(c.workloads.length, 2);
     });
 
-    it("loads Pulumi.prod.yaml, hardened", () => {
+    it("loads the prod fixture, hardened", () => {
         const c = parseStackConfig(rawFromStackFile("prod"));
         assert.strictEqual(c.environment, "prod");
         assert.strictEqual(c.cluster.tier, "Standard");
@@ -208,7 +208,7 @@ describe("config: every rule has its message", () => {
             { github: { repository: "a/b", protectedBranches: true } },
             'credless-aks:github.protectedBranches is true: is no longer supported: GitHub lets every branch deploy when the repository has no branch protection rule, so it did not restrict deployments. Write deploymentBranches: ["main"] instead (the branches that may deploy; deploymentTags for tags), or remove the key to let every branch deploy',
         ],
-        ["deployment branches not a list", { github: { repository: "a/b", deploymentBranches: "main" } }, 'credless-aks:github.deploymentBranches is "main": must be a list'],
+        ["deployment branches not a list", { github: { repository: "a/b", deploymentBranches: "main" } }, 'credless-aks:github.deploymentBranches is "main": must be a list (a YAML sequence, one "- " item per line), found a string'],
         [
             "an empty deployment branch list",
             { github: { repository: "a/b", deploymentBranches: [] } },
@@ -332,7 +332,7 @@ describe("config: workload API permissions", () => {
             'credless-aks:workloads[0].apiPermissions[1].api is "00000003-0000-0000-c000-000000000000": names the same API as credless-aks:workloads[0].apiPermissions[0]; list each API once',
         ],
         ["an unknown key", { workloads: [{ name: "api", apiPermissions: [{ api: "Microsoft Graph", permissions: ["User.Read.All"], type: "Role" }] }] }, "credless-aks:workloads[0].apiPermissions[0].type is not a known key: expected one of api, permissions"],
-        ["not a list", { workloads: [{ name: "api", apiPermissions: { api: "Microsoft Graph" } }] }, 'credless-aks:workloads[0].apiPermissions is {"api":"Microsoft Graph"}: must be a list'],
+        ["not a list", { workloads: [{ name: "api", apiPermissions: { api: "Microsoft Graph" } }] }, 'credless-aks:workloads[0].apiPermissions is {"api":"Microsoft Graph"}: must be a list (a YAML sequence, one "- " item per line), found an object'],
     ];
     for (const [title, overrides, message] of cases) {
         it(`rejects ${title}`, () => {
@@ -363,7 +363,7 @@ describe("config: cluster.adminGroup", () => {
         ["an empty owner list", { displayName: "admins", owners: [] }, "credless-aks:cluster.adminGroup.owners is []: must list at least one owner, or be left out to make the principal running pulumi up the owner"],
         ["assignableToRole not a boolean", { displayName: "admins", assignableToRole: "yes" }, 'credless-aks:cluster.adminGroup.assignableToRole is "yes": must be true or false'],
         ["an unknown key", { displayName: "admins", mailEnabled: true }, "credless-aks:cluster.adminGroup.mailEnabled is not a known key: expected one of displayName, members, owners, assignableToRole"],
-        ["not an object", "aks-admins", 'credless-aks:cluster.adminGroup is "aks-admins": must be an object'],
+        ["not an object", "aks-admins", 'credless-aks:cluster.adminGroup is "aks-admins": must be an object (a YAML mapping of keys to values), found a string'],
     ];
     for (const [title, adminGroup, message] of cases) {
         it(`rejects ${title}`, () => {

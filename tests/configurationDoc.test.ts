@@ -1,7 +1,7 @@
 /**
  * docs/configuration.md against the config parser, so the table cannot
  * drift: the keys the parser accepts are discovered by asking it (the
- * top-level keys stack/loadConfig.ts reads from Pulumi config, then, inside
+ * top-level keys it lists for an unknown credless-aks: key, then, inside
  * each object, the "is not a known key: expected one of ..." list it answers
  * an unknown key with), and compared with the table's first column; the
  * allowed values of each one-of key are compared with its type column.
@@ -9,9 +9,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, parseStackConfig } from "../stack/config";
-import { readRawConfig } from "../stack/loadConfig";
+import { ConfigError, parseStackConfig, RawConfig, rawConfigFromMap } from "../stack/config";
 
 const DOC = path.join(__dirname, "..", "docs", "configuration.md");
 const PROBE = "zzzProbe";
@@ -25,22 +23,26 @@ const BASE: Record<string, unknown> = {
 /** A key path: the Pulumi config key, then the segments inside its value; "[]" is an element of a list. */
 type KeyPath = [string, ...string[]];
 
-/** Runs readRawConfig over `values` (full Pulumi config keys), recording which keys it asks for. */
-function rawConfig(values: Record<string, unknown>): { raw: ReturnType<typeof readRawConfig>; requested: string[] } {
-    const requested: string[] = [];
-    const proto = pulumi.Config.prototype as unknown as Record<string, unknown>;
-    const saved = { get: proto.get, getObject: proto.getObject };
-    const lookup = function (this: pulumi.Config, key: string) {
-        requested.push(`${this.name}:${key}`);
-        return values[`${this.name}:${key}`];
-    };
-    proto.get = lookup;
-    proto.getObject = lookup;
-    try {
-        return { raw: readRawConfig(), requested };
-    } finally {
-        Object.assign(proto, saved);
-    }
+/** `values` (full Pulumi config keys) as the string map Pulumi hands the program, read as the program reads it. */
+function rawConfig(values: Record<string, unknown>): RawConfig {
+    const map = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+    return rawConfigFromMap("probe", map);
+}
+
+/** The keys of the credless-aks namespace, as the parser lists them for an unknown one, and the Azure location. */
+function topLevelKeys(): string[] {
+    const problems = (() => {
+        try {
+            parseStackConfig(rawConfig({ ...BASE, [`credless-aks:${PROBE}`]: 1 }));
+            return [];
+        } catch (e) {
+            assert.ok(e instanceof ConfigError, String(e));
+            return e.problems;
+        }
+    })();
+    const listed = problems.map((p) => /the credless-aks: keys are ([^;]+);/.exec(p)?.[1]).find((l) => l !== undefined);
+    assert.ok(listed, `the parser names the known keys for an unknown one: ${problems.join(" | ")}`);
+    return ["azure-native:location", ...listed.split(", ").map((k) => `credless-aks:${k}`)];
 }
 
 /** The parser's problems for BASE with `value` set at `keyPath` (creating what lies between). */
@@ -66,7 +68,7 @@ function problemsWith(keyPath: KeyPath, value: unknown): string[] {
         }
     });
     try {
-        parseStackConfig(rawConfig(values).raw);
+        parseStackConfig(rawConfig(values));
         return [];
     } catch (e) {
         assert.ok(e instanceof ConfigError, String(e));
@@ -100,7 +102,7 @@ function acceptedKeys(): KeyPath[] {
             leaves.push(keyPath);
         }
     };
-    const top = [...new Set(rawConfig({}).requested)];
+    const top = topLevelKeys();
     top.forEach((key) => visit([key]));
     return leaves;
 }

@@ -6,7 +6,7 @@ import { stringify } from "yaml";
 import { GITHUB_OIDC_ISSUER } from "../components/githubConstants";
 import { roleNameOf } from "../components/roles";
 import { registerBare } from "../dev/bench/engineFloorChild";
-import { main, parseArgs, Plan, planStack, readStackConfig } from "../commands/plan/main";
+import { FIXTURE_STACKS, main, parseArgs, Plan, planStack, readStackConfig } from "../commands/plan/main";
 import { withTrustMap, START, END } from "../commands/plan/readme";
 import { renderJson, renderMarkdown, renderText } from "../commands/plan/render";
 import { trustMapMermaid } from "../commands/plan/trustMap";
@@ -57,7 +57,7 @@ function capture(): { io: Parameters<typeof main>[1] & object; out: () => string
     let out = "";
     let err = "";
     return {
-        io: { root: ROOT, stdout: (t) => (out += t), stderr: (t) => (err += t) },
+        io: { root: FIXTURE_STACKS, stdout: (t) => (out += t), stderr: (t) => (err += t) },
         out: () => out,
         err: () => err,
     };
@@ -68,7 +68,7 @@ const planned = new Map<string, Promise<Plan>>();
 function planOf(stack: string): Promise<Plan> {
     let plan = planned.get(stack);
     if (plan === undefined) {
-        plan = planStack(stack, readStackConfig(stack));
+        plan = planStack(stack, readStackConfig(stack, FIXTURE_STACKS));
         planned.set(stack, plan);
     }
     return plan;
@@ -223,7 +223,7 @@ describe("plan: the command", function () {
 
     it("exits 2 on bad arguments", async () => {
         assert.deepStrictEqual(parseArgs(["dev", "--format", "html"]), { error: '--format is "html": must be one of text, markdown, json' });
-        assert.deepStrictEqual(parseArgs([]), { error: "usage: npm run plan -- [--project stack|bootstrap] <stack> [--format text|markdown|json]" });
+        assert.deepStrictEqual(parseArgs([]), { error: "usage: npm run plan -- [--project stack|bootstrap] <stack> [--format text|markdown|json] [--out FILE] [--dir DIR]" });
         assert.deepStrictEqual(parseArgs(["--project", "app", "dev"]), { error: '--project is "app": must be one of stack, bootstrap' });
         assert.deepStrictEqual(parseArgs(["--project=bootstrap", "example"]), { stack: "example", format: "text", project: "bootstrap" });
         assert.deepStrictEqual(parseArgs(["dev", "prod"]), { error: 'unexpected argument "prod": give one stack name' });

@@ -131,6 +131,8 @@ describe("policy pack", () => {
                 "no-tenant-takeover-api-permissions:mandatory",
                 "github-secret-from-resource-output:mandatory",
                 "github-environment-deployment-refs-in-prod:advisory",
+                "aks-existing-local-accounts-disabled:mandatory",
+                "acr-existing-admin-user-disabled:mandatory",
                 "pipeline-identity-role-limits:mandatory",
                 "pipeline-prod-isolation:mandatory",
                 "pipeline-apply-not-pull-request:mandatory",

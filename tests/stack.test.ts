@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { GITHUB_OIDC_ISSUER, GITHUB_SECRET_NAMES, GITHUB_VARIABLE_NAMES } from "../components/githubConstants";
 import { BUILT_IN_ROLES, roleAssignmentName } from "../components/roles";
 import { ConfigError } from "../stack/config";
-import { readStackConfig } from "../commands/plan/main";
+import { FIXTURE_STACKS, readStackConfig } from "../commands/plan/main";
 import { FAKE, one, ofType, Recorded, transitiveDependencies, valueOf } from "./harness";
 import { configMap, ProgramRun, runProgram } from "./stackRun";
 import { TYPES } from "./resourceTypes";
@@ -223,7 +223,7 @@ describe("stack: both environments under mocks", function () {
 
 describe("stack: variations that config allows", function () {
     this.timeout(60000);
-    const dev = readStackConfig("dev");
+    const dev = readStackConfig("dev", FIXTURE_STACKS);
     const devGithub = JSON.parse(dev["credless-aks:github"]);
 
     it("deployment tags alone restrict the environment to those tags", async () => {
@@ -283,7 +283,7 @@ describe("stack: variations that config allows", function () {
 
 describe("stack: bad config registers nothing", function () {
     this.timeout(30000);
-    const dev = readStackConfig("dev");
+    const dev = readStackConfig("dev", FIXTURE_STACKS);
     const cases: [string, Record<string, unknown>, RegExp][] = [
         ["a repository without an owner", { "credless-aks:github": { repository: "geofencing" } }, /credless-aks:github\.repository is "geofencing": must be "owner\/name"/],
         ["a registry prefix with a hyphen", { "credless-aks:registry": { namePrefix: "contoso-geo" } }, /credless-aks:registry\.namePrefix is "contoso-geo"/],

@@ -4,9 +4,9 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { readStackConfig } from "../commands/plan/main";
+import { FIXTURE_STACKS, readStackConfig } from "../commands/plan/main";
 import type { StackHost } from "../stack/run";
-import { RunResult, runUnderMocks } from "./harness";
+import { FakeAzure, RunResult, runUnderMocks } from "./harness";
 
 const PROGRAM = path.join(__dirname, "..", "index.ts");
 
@@ -23,9 +23,15 @@ export interface ProgramOptions {
     secretKeys?: string[];
     /** False runs it as `pulumi up`. Defaults to true, a preview. */
     preview?: boolean;
+    /** Existing clusters and registries the get invokes find, with their settings. */
+    azure?: FakeAzure;
 }
 
-export async function runProgram(stack: string, config: Record<string, string> = readStackConfig(stack), options: ProgramOptions = {}): Promise<ProgramRun> {
+export async function runProgram(
+    stack: string,
+    config: Record<string, string> = readStackConfig(stack, FIXTURE_STACKS),
+    options: ProgramOptions = {},
+): Promise<ProgramRun> {
     let error: unknown;
     const warnings: string[] = [];
     const run = await runUnderMocks(
@@ -39,7 +45,7 @@ export async function runProgram(stack: string, config: Record<string, string> =
                 return undefined;
             }
         },
-        { stack, config, preview: options.preview ?? true, secretKeys: options.secretKeys },
+        { stack, config, preview: options.preview ?? true, secretKeys: options.secretKeys, azure: options.azure },
     );
     return { ...run, error, warnings };
 }

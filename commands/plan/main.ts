@@ -1,5 +1,7 @@
 /**
- * `npm run plan -- <stack> [--format text|markdown|json]`: runs the real
+ * `npm run -s plan -- <stack> [--format text|markdown|json] [--out FILE] [--dir DIR]`
+ * (-s: without it, npm prints its own "> credless-aks plan" banner to stdout,
+ * ahead of the plan, and `> plan.json` would not be JSON): runs the real
  * index.ts with Pulumi.<stack>.yaml under Pulumi's mock runtime and prints the
  * resource tree, the trust map and the policy results. No cloud account, no
  * Pulumi CLI, no network.
@@ -8,9 +10,11 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { ConfigError } from "../../stack/config";
+import { collisions } from "../../stack/collisions";
+import { ExistingResourceError } from "../../stack/existing";
+import { ConfigError, parseStackConfig, rawConfigFromMap, StackConfig } from "../../stack/config";
 import type { StackHost } from "../../stack/run";
-import { directDependencies, FAKE, runUnderMocks, valueOf } from "./mockRuntime";
+import { directDependencies, FAKE, FakeAzure, runUnderMocks, valueOf } from "./mockRuntime";
 import { makePlan, Plan, PlanResource, renderJson, renderMarkdown, renderText } from "./render";
 
 export type { Plan } from "./render";
@@ -21,6 +25,8 @@ export const FORMATS = ["text", "markdown", "json"] as const;
 export type Format = (typeof FORMATS)[number];
 
 const ROOT = path.join(__dirname, "..", "..");
+/** The project's own stack files (dev, prod): what its tests and the README's trust map run over, never the user's. */
+export const FIXTURE_STACKS = path.join(ROOT, "tests", "fixtures", "stacks");
 
 /**
  * The Pulumi projects the plan can run: the stack (the repository root) and
@@ -36,10 +42,7 @@ export type ProjectName = keyof typeof PROJECTS;
 export function readStackConfig(stack: string, root = ROOT): Record<string, string> {
     const file = path.join(root, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
-        const stacks = fs
-            .readdirSync(root)
-            .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-            .filter((s): s is string => s !== undefined);
+        const stacks = stackNames(root);
         throw new Error(`no stack "${stack}": ${file} does not exist (stacks here: ${stacks.join(", ") || "none"})`);
     }
     const config: Record<string, unknown> = parse(fs.readFileSync(file, "utf8"))?.config ?? {};
@@ -50,11 +53,39 @@ export function readStackConfig(stack: string, root = ROOT): Record<string, stri
     return out;
 }
 
+/** The stack names of the Pulumi.<stack>.yaml files in `root`, sorted. */
+export function stackNames(root: string): string[] {
+    return fs
+        .readdirSync(root)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+/**
+ * What `stack` would create that another stack file in `root` would create
+ * too (stack/collisions.ts); stack files that do not parse are left to their
+ * own plan.
+ */
+export function collisionsWithNeighbours(stack: string, root = ROOT): string[] {
+    const configs: StackConfig[] = [];
+    for (const name of stackNames(root)) {
+        try {
+            configs.push(parseStackConfig(rawConfigFromMap(name, readStackConfig(name, root))));
+        } catch {
+            // reported when that stack is planned or checked
+        }
+    }
+    const own = configs.find((c) => c.stack === stack);
+    return own ? collisions(own, configs) : [];
+}
+
 /** Runs the program for `stack` under mocks and returns the plan. Throws ConfigError or the program's error. */
 export async function planStack(
     stack: string,
     config: Record<string, string>,
     programPath = path.join(ROOT, "index.ts"),
+    azure?: FakeAzure,
     project: ProjectName = "stack",
 ): Promise<Plan> {
     delete require.cache[require.resolve(programPath)];
@@ -62,6 +93,7 @@ export async function planStack(
     const notes: string[] = [];
     const program = () => (require(programPath) as (host: StackHost) => Promise<Record<string, pulumi.Output<unknown>>>)({ env: {}, warn: (m) => notes.push(m) });
     const run = await runUnderMocks(program, {
+        azure,
         project: PROJECTS[project].name,
         stack,
         config,
@@ -98,9 +130,21 @@ export async function planStack(
     return makePlan(stack, resources, FAKE.deployerObjectId, { evaluated: policies.length, findings }, outputs, notes, lookups);
 }
 
-export function parseArgs(argv: string[]): { stack: string; format: Format; project: ProjectName } | { error: string } {
+export interface PlanArgs {
+    stack: string;
+    format: Format;
+    /** --out FILE: the plan goes to FILE instead of stdout. */
+    out?: string;
+    /** --dir DIR: the folder holding the Pulumi.<stack>.yaml files, instead of the project's. */
+    dir?: string;
+    /** --project stack|bootstrap: which Pulumi project; defaults to the stack. */
+    project: ProjectName;
+}
+
+export function parseArgs(argv: string[]): PlanArgs | { error: string } {
     let stack: string | undefined;
     let format: Format = "text";
+    const paths: { out?: string; dir?: string } = {};
     let project: ProjectName = "stack";
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
@@ -110,6 +154,12 @@ export function parseArgs(argv: string[]): { stack: string; format: Format; proj
                 return { error: `--project is "${value}": must be one of ${Object.keys(PROJECTS).join(", ")}` };
             }
             project = value as ProjectName;
+        } else if (arg === "--out" || arg === "--dir") {
+            const value = argv[++i];
+            if (value === undefined || value.startsWith("-")) {
+                return { error: `${arg} needs a path` };
+            }
+            paths[arg === "--out" ? "out" : "dir"] = value;
         } else if (arg === "--format" || arg.startsWith("--format=")) {
             const value = arg.includes("=") ? arg.slice("--format=".length) : argv[++i];
             if (!FORMATS.includes(value as Format)) {
@@ -124,7 +174,9 @@ export function parseArgs(argv: string[]): { stack: string; format: Format; proj
             return { error: `unexpected argument "${arg}": give one stack name` };
         }
     }
-    return stack ? { stack, format, project } : { error: "usage: npm run plan -- [--project stack|bootstrap] <stack> [--format text|markdown|json]" };
+    return stack
+        ? { stack, format, ...paths, project }
+        : { error: "usage: npm run plan -- [--project stack|bootstrap] <stack> [--format text|markdown|json] [--out FILE] [--dir DIR]" };
 }
 
 export interface PlanIo {
@@ -140,30 +192,40 @@ const PROCESS_IO: PlanIo = {
     stderr: (text) => process.stderr.write(text),
 };
 
-/** Exit codes: 0 plan printed, 1 bad config or program error, 2 bad arguments, 3 a mandatory policy failed. */
+/**
+ * Exit codes: 0 plan printed, 1 bad config or program error, 2 bad arguments,
+ * 3 a mandatory policy failed, 4 another stack file beside it would create the
+ * same resource group, app registration, registry or GitHub environment.
+ */
 export async function main(argv: string[], io: PlanIo = PROCESS_IO): Promise<number> {
     const args = parseArgs(argv);
     if ("error" in args) {
         io.stderr(`${args.error}\n`);
         return 2;
     }
-    let plan: Plan;
     const folder = PROJECTS[args.project].folder;
-    const file = path.join(folder, `Pulumi.${args.stack}.yaml`);
+    const root = args.dir ? path.resolve(args.dir) : path.join(io.root, folder);
+    let plan: Plan;
     try {
-        const root = path.join(io.root, folder);
-        plan = await planStack(args.stack, readStackConfig(args.stack, root), path.join(ROOT, folder, "index.ts"), args.project);
+        plan = await planStack(args.stack, readStackConfig(args.stack, root), path.join(ROOT, folder, "index.ts"), undefined, args.project);
     } catch (e) {
-        if (e instanceof ConfigError) {
-            io.stderr(`${file}: ${e.message}\n`);
+        if (e instanceof ConfigError || e instanceof ExistingResourceError) {
+            io.stderr(`${e.message}\n`);
         } else {
             io.stderr(`the program failed for stack "${args.stack}": ${e instanceof Error ? e.message : String(e)}\n`);
         }
         return 1;
     }
     const render = { text: renderText, markdown: renderMarkdown, json: renderJson }[args.format];
-    io.stdout(render(plan));
-    return plan.policies.findings.some((f) => f.enforcementLevel === "mandatory") ? 3 : 0;
+    if (args.out) {
+        fs.writeFileSync(args.out, render(plan));
+    } else {
+        io.stdout(render(plan));
+    }
+    // Clashes between stack files concern the stack's own stacks; the bootstrap has one stack per tenant.
+    const clashes = args.project === "stack" ? collisionsWithNeighbours(args.stack, root) : [];
+    clashes.forEach((c) => io.stderr(`${c}\n`));
+    return plan.policies.findings.some((f) => f.enforcementLevel === "mandatory") ? 3 : clashes.length > 0 ? 4 : 0;
 }
 
 if (require.main === module) {

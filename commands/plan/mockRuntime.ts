@@ -121,8 +121,90 @@ function outputsFor(type: string, name: string, inputs: Record<string, any>): { 
     return { id, state };
 }
 
-function answerCall(token: string, inputs: Record<string, any>): Record<string, any> {
+/**
+ * The clusters and registries that exist already in the fake Azure, by name,
+ * with the settings a test turns off or on. A name not listed exists with the
+ * settings the trust chain needs (OIDC issuer, workload identity, Entra ID
+ * with Azure RBAC, no local accounts; registry without admin user or
+ * anonymous pull); `missing: true` answers as ARM does for a resource that
+ * is not there.
+ */
+export interface FakeAzure {
+    clusters?: Record<string, Partial<{ oidcIssuer: boolean; workloadIdentity: boolean; localAccounts: boolean; entraIntegration: boolean; azureRbac: boolean; location: string; missing: boolean }>>;
+    registries?: Record<string, Partial<{ adminUser: boolean; anonymousPull: boolean; location: string; missing: boolean }>>;
+}
+
+/**
+ * An invoke failure as the engine reports it: a gRPC error whose `details`
+ * the SDK turns into the Error's message (@pulumi/pulumi runtime/invoke.js:
+ * "rethrow the error with a native exception and the message that the engine provided").
+ */
+function armError(message: string): Error {
+    return Object.assign(new Error(message), { details: message });
+}
+
+/** getManagedCluster as azure-native answers it for an existing cluster (Microsoft.ContainerService managedClusters GET). */
+function existingCluster(inputs: Record<string, any>, azure: FakeAzure): Record<string, any> {
+    const name: string = inputs.resourceName;
+    const rg: string = inputs.resourceGroupName;
+    const s = azure.clusters?.[name] ?? {};
+    if (s.missing) {
+        throw armError(`Status=404 Code="ResourceNotFound" Message="The Resource 'Microsoft.ContainerService/managedClusters/${name}' under resource group '${rg}' was not found."`);
+    }
+    const location = s.location ?? "westeurope";
+    const oidc = s.oidcIssuer ?? true;
+    const entra = s.entraIntegration ?? true;
+    return {
+        id: `/subscriptions/${FAKE.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.ContainerService/managedClusters/${name}`,
+        name,
+        location,
+        type: "Microsoft.ContainerService/ManagedClusters",
+        provisioningState: "Succeeded",
+        fqdn: `${name}-${fakeGuid(name).slice(0, 8)}.hcp.${location}.azmk8s.io`,
+        enableRBAC: true,
+        disableLocalAccounts: !(s.localAccounts ?? false),
+        aadProfile: entra ? { managed: true, enableAzureRBAC: s.azureRbac ?? true, tenantID: FAKE.tenantId } : undefined,
+        oidcIssuerProfile: oidc ? { enabled: true, issuerURL: fakeIssuerUrl(location, name) } : { enabled: false },
+        securityProfile: { workloadIdentity: { enabled: s.workloadIdentity ?? true } },
+        identity: { type: "SystemAssigned", principalId: fakeGuid(`cluster-principal/${name}`), tenantId: FAKE.tenantId },
+        identityProfile: {
+            kubeletidentity: {
+                clientId: fakeGuid(`kubelet-client/${name}`),
+                objectId: fakeKubeletObjectId(name),
+                resourceId: `/subscriptions/${FAKE.subscriptionId}/resourceGroups/MC_${rg}_${name}_${location}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}-agentpool`,
+            },
+        },
+    };
+}
+
+/** getRegistry as azure-native answers it for an existing registry (Microsoft.ContainerRegistry registries GET). */
+function existingRegistry(inputs: Record<string, any>, azure: FakeAzure): Record<string, any> {
+    const name: string = inputs.registryName;
+    const rg: string = inputs.resourceGroupName;
+    const s = azure.registries?.[name] ?? {};
+    if (s.missing) {
+        throw armError(`Status=404 Code="ResourceNotFound" Message="The Resource 'Microsoft.ContainerRegistry/registries/${name}' under resource group '${rg}' was not found."`);
+    }
+    return {
+        id: `/subscriptions/${FAKE.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.ContainerRegistry/registries/${name}`,
+        name,
+        location: s.location ?? "westeurope",
+        type: "Microsoft.ContainerRegistry/registries",
+        provisioningState: "Succeeded",
+        loginServer: `${name.toLowerCase()}.azurecr.io`,
+        sku: { name: "Standard", tier: "Standard" },
+        adminUserEnabled: s.adminUser ?? false,
+        anonymousPullEnabled: s.anonymousPull ?? false,
+        publicNetworkAccess: "Enabled",
+    };
+}
+
+function answerCall(token: string, inputs: Record<string, any>, azure: FakeAzure = {}): Record<string, any> {
     switch (token) {
+        case "azure-native:containerservice:getManagedCluster":
+            return existingCluster(inputs, azure);
+        case "azure-native:containerregistry:getRegistry":
+            return existingRegistry(inputs, azure);
         case "azure-native:authorization:getClientConfig":
             return { clientId: FAKE.deployerClientId, objectId: FAKE.deployerObjectId, subscriptionId: FAKE.subscriptionId, tenantId: FAKE.tenantId };
         case "azure-native:resources:getResourceGroup":
@@ -181,7 +263,16 @@ let runCounter = 0;
  */
 export async function runUnderMocks<T>(
     program: () => T | Promise<T>,
-    options: { project?: string; stack?: string; config?: Record<string, string>; secretKeys?: string[]; preview?: boolean; stackTraces?: boolean } = {},
+    options: {
+        project?: string;
+        stack?: string;
+        config?: Record<string, string>;
+        secretKeys?: string[];
+        preview?: boolean;
+        stackTraces?: boolean;
+        /** Existing clusters and registries the get invokes find, with their settings. */
+        azure?: FakeAzure;
+    } = {},
 ): Promise<RunResult<T>> {
     const resources: Recorded[] = [];
     const calls: RunResult<T>["calls"] = [];
@@ -215,7 +306,7 @@ export async function runUnderMocks<T>(
                 return { id: args.custom ? id : undefined, state };
             },
             call(args) {
-                const result = answerCall(args.token, args.inputs);
+                const result = answerCall(args.token, args.inputs, options.azure);
                 calls.push({ token: args.token, inputs: args.inputs, result });
                 return result;
             },

@@ -2,7 +2,7 @@
  * Renders a plan (resource tree, trust map, policy results) as text,
  * Markdown with a Mermaid trust map, or JSON. Pure: input in, string out.
  */
-import { buildTrustMap, ResourceRecord, ServicePrincipalLookup, TrustMap, trustMapLines, trustMapMermaid, TYPES } from "./trustMap";
+import { buildTrustMap, EXISTING_TYPES, ResourceRecord, ServicePrincipalLookup, TrustMap, trustMapLines, trustMapMermaid, TYPES } from "./trustMap";
 
 export interface PlanResource extends ResourceRecord {
     parent: string;
@@ -59,6 +59,16 @@ export function securitySettings(r: ResourceRecord): string {
                 `apiServerRanges=${(i.apiServerAccessProfile?.authorizedIPRanges ?? []).length || "any"}`,
                 `adminGroups=${(i.aadProfile?.adminGroupObjectIDs ?? []).length}`,
             ].join(" ");
+        case EXISTING_TYPES.cluster:
+            return [
+                `existing cluster "${i.name}" in resource group "${i.resourceGroupName}", read and not created`,
+                `oidcIssuer=${onOff(i.oidcIssuerEnabled)}`,
+                `workloadIdentity=${onOff(i.workloadIdentityEnabled)}`,
+                `localAccounts=${i.localAccountsDisabled === true ? "disabled" : "ENABLED"}`,
+                `azureRBAC=${onOff(i.azureRbacEnabled)}`,
+            ].join(" ");
+        case EXISTING_TYPES.registry:
+            return `existing registry "${i.name}" in resource group "${i.resourceGroupName}", read and not created adminUser=${onOff(i.adminUserEnabled)} anonymousPull=${onOff(i.anonymousPullEnabled)}`;
         case TYPES.registry:
             return `sku=${i.sku?.name ?? "unset"} adminUser=${onOff(i.adminUserEnabled)} anonymousPull=${onOff(i.anonymousPullEnabled)}`;
         case TYPES.roleAssignment:

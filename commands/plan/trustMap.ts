@@ -31,6 +31,49 @@ export const TYPES = {
     group: "azuread:index/group:Group",
 } as const;
 
+/**
+ * The components that stand for a cluster or registry the stack did not
+ * create (components/existingAksCluster.ts, existingContainerRegistry.ts);
+ * their inputs are the resource as Azure reported it.
+ */
+export const EXISTING_TYPES = {
+    cluster: "credless-aks:aks:ExistingAksCluster",
+    registry: "credless-aks:acr:ExistingContainerRegistry",
+} as const;
+
+/**
+ * The existing cluster and registry as records of the types the trust map
+ * reads, marked `existing` so that labels say so.
+ */
+function withExisting(resources: ResourceRecord[]): ResourceRecord[] {
+    return resources.map((r) => {
+        const f = r.inputs;
+        if (r.type === EXISTING_TYPES.cluster) {
+            return {
+                ...r,
+                type: TYPES.cluster,
+                id: f.resourceId,
+                inputs: { resourceName: f.name },
+                state: {
+                    name: f.name,
+                    existing: true,
+                    oidcIssuerProfile: { issuerURL: f.oidcIssuerUrl },
+                    identityProfile: { kubeletidentity: { objectId: f.kubeletIdentityObjectId } },
+                },
+            };
+        }
+        if (r.type === EXISTING_TYPES.registry) {
+            return { ...r, type: TYPES.registry, id: f.resourceId, inputs: { registryName: f.name }, state: { name: f.name, existing: true } };
+        }
+        return r;
+    });
+}
+
+/** 'cluster "aks-geofencing-dev"', or 'existing cluster "aks-platform"' for one the stack did not create. */
+function labelOf(kind: "cluster" | "registry", r: ResourceRecord): string {
+    return `${r.state.existing ? "existing " : ""}${kind} "${r.state.name ?? (kind === "cluster" ? r.inputs.resourceName : r.inputs.registryName)}"`;
+}
+
 export type IdentityKind = "entra-application" | "managed-identity" | "kubelet-identity" | "entra-group" | "existing-principal";
 
 /** Who can obtain an identity: a federated token issuer and subject, or a platform mechanism. */
@@ -130,9 +173,9 @@ function describeScope(scope: string, resources: ResourceRecord[]): string {
         if (eq(r.id, scope)) {
             switch (r.type) {
                 case TYPES.registry:
-                    return `registry "${r.state.name ?? r.inputs.registryName}"`;
+                    return labelOf("registry", r);
                 case TYPES.cluster:
-                    return `cluster "${r.state.name ?? r.inputs.resourceName}"`;
+                    return labelOf("cluster", r);
                 case TYPES.resourceGroup:
                     return `resource group "${r.state.name ?? r.inputs.resourceGroupName}"`;
                 default:
@@ -140,7 +183,7 @@ function describeScope(scope: string, resources: ResourceRecord[]): string {
             }
         }
         if (r.type === TYPES.cluster && scope.toLowerCase().startsWith(`${r.id.toLowerCase()}/namespaces/`)) {
-            return `namespace "${scope.slice(r.id.length + "/namespaces/".length)}" on cluster "${r.state.name ?? r.inputs.resourceName}"`;
+            return `namespace "${scope.slice(r.id.length + "/namespaces/".length)}" on ${labelOf("cluster", r)}`;
         }
     }
     const secret = /\/providers\/Microsoft\.KeyVault\/vaults\/([^/]+)\/secrets\/([^/]+)$/i.exec(scope);
@@ -157,7 +200,7 @@ function describeObtainer(issuer: string, subject: string, audiences: string[], 
     }
     const cluster = resources.find((r) => r.type === TYPES.cluster && r.state.oidcIssuerProfile?.issuerURL === issuer);
     if (subject.startsWith("system:serviceaccount:")) {
-        const via = cluster ? `cluster "${cluster.state.name ?? cluster.inputs.resourceName}"` : `issuer ${issuer}`;
+        const via = cluster ? labelOf("cluster", cluster) : `issuer ${issuer}`;
         return { kind: "kubernetes", label: `Kubernetes ${subject} via ${via}`, issuer, subject, audiences, credential };
     }
     return { kind: "external", label: `${subject} from ${issuer}`, issuer, subject, audiences, credential };
@@ -176,7 +219,8 @@ function conditionSummary(condition: string): string {
 }
 
 /** Builds the trust map from the recorded resources of one program run, and the service principals it looked up. */
-export function buildTrustMap(resources: ResourceRecord[], deployerObjectId?: string, lookups: ServicePrincipalLookup[] = []): TrustMap {
+export function buildTrustMap(recorded: ResourceRecord[], deployerObjectId?: string, lookups: ServicePrincipalLookup[] = []): TrustMap {
+    const resources = withExisting(recorded);
     const identities: TrustedIdentity[] = [];
     const byPrincipal = new Map<string, TrustedIdentity>();
     const add = (identity: TrustedIdentity) => {
@@ -223,13 +267,12 @@ export function buildTrustMap(resources: ResourceRecord[], deployerObjectId?: st
     for (const cluster of resources.filter((r) => r.type === TYPES.cluster)) {
         const kubelet = cluster.state.identityProfile?.kubeletidentity;
         if (kubelet?.objectId) {
-            const clusterName = cluster.state.name ?? cluster.inputs.resourceName;
             add({
                 kind: "kubelet-identity",
-                name: `kubelet identity of cluster "${clusterName}"`,
+                name: `kubelet identity of ${labelOf("cluster", cluster)}`,
                 principalId: kubelet.objectId,
                 clientId: kubelet.clientId,
-                obtainedBy: [{ kind: "aks-nodes", label: `the nodes of cluster "${clusterName}"` }],
+                obtainedBy: [{ kind: "aks-nodes", label: `the nodes of ${labelOf("cluster", cluster)}` }],
                 grants: [],
             });
         }

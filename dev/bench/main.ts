@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
-import { readStackConfig } from "../../commands/plan/main";
+import { FIXTURE_STACKS, readStackConfig } from "../../commands/plan/main";
 import { NICENESS_ENV } from "../../tests/earlyFixture";
 import { NATIVE_COMPILER_ENV, NATIVE_TSC, TYPE_CHECK_ARGS } from "../../tests/typeCheck";
 import { criticalPath, GraphNode, TYPICAL_SECONDS } from "./criticalPath";
@@ -64,7 +64,7 @@ const time = (cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Timed =
 
 /** The dev config with its workloads replaced by `n` generated ones, each in its own namespace. */
 export function configWithWorkloads(n: number): Record<string, string> {
-    const config = readStackConfig("dev");
+    const config = readStackConfig("dev", FIXTURE_STACKS);
     const workloads = Array.from({ length: n }, (_, i) => {
         const name = `svc-${String(i + 1).padStart(3, "0")}`;
         return { name, namespace: name, serviceAccount: name };
@@ -97,14 +97,14 @@ function main(): void {
 
     const rows: { label: string; n: number; samples: Sample[] }[] = [];
     for (const stack of ["dev", "prod"]) {
-        const config = readStackConfig(stack);
+        const config = readStackConfig(stack, FIXTURE_STACKS);
         const n = JSON.parse(config["credless-aks:workloads"] ?? "[]").length;
         rows.push({ label: stack, n, samples: planSamples(stack, stack, config, runs) });
     }
     for (const n of [1, 10, 50, 100]) {
         rows.push({ label: `dev, ${n} workloads`, n, samples: planSamples(`w${n}`, "dev", configWithWorkloads(n), runs) });
     }
-    const devTsNode = planSamples("dev", "dev", readStackConfig("dev"), runs, "ts-node");
+    const devTsNode = planSamples("dev", "dev", readStackConfig("dev", FIXTURE_STACKS), runs, "ts-node");
     // The floor: the same SDK files the dev plan loaded, imported alone.
     const sdkFiles = rows[0].samples[0].sdkFiles!;
     const listFile = path.join(WORK, "sdk-files.json");

@@ -1,0 +1,77 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as containerservice from "@pulumi/azure-native/containerservice";
+import * as k8s from "@pulumi/kubernetes";
+import { KubeloginMode, toNonInteractiveKubeconfig } from "./kubeconfig";
+import { RbacPropagationWait } from "./rbacPropagationWait";
+import { assignRole, PrincipalType } from "./roles";
+
+/** What the Kubernetes provider of a cluster needs, whether the stack created the cluster or found it. */
+export interface ClusterAccessArgs {
+    /** Required. ARM id of the cluster (the deployer's role is scoped to it). */
+    clusterId: pulumi.Input<string>;
+    /** Required. The cluster's name and resource group, for listClusterUserCredential. */
+    clusterName: pulumi.Input<string>;
+    resourceGroupName: pulumi.Input<string>;
+    /** Required. How kubelogin signs in (components/kubeconfig.ts). */
+    kubeloginMode: KubeloginMode;
+    /** Optional. The principal that runs pulumi up; defaults to the ARM client's object id, its type left to ARM. */
+    deployer?: { objectId?: pulumi.Input<string>; principalType?: PrincipalType };
+    /** Required. Seconds to wait for the deployer's role to propagate; 0 skips the wait. */
+    timeoutSeconds: number;
+}
+
+export interface ClusterAccess {
+    /** Azure Kubernetes Service RBAC Cluster Admin for the deployer, at the cluster. */
+    deployerAdmin: authorization.RoleAssignment;
+    /** Secret. The cluster user kubeconfig rewritten for non-interactive kubelogin. */
+    kubeconfig: pulumi.Output<string>;
+    /** Kubernetes provider, usable once the deployer's role has propagated. */
+    provider: k8s.Provider;
+}
+
+/**
+ * The deployer's cluster-admin role, the non-interactive kubelogin kubeconfig,
+ * the RBAC propagation wait and the Kubernetes provider, as children of
+ * `parent`: the same for a cluster the stack creates (AksCluster) and for an
+ * existing one (ExistingAksCluster). Child names: `<name>-deployer-cluster-admin`,
+ * `<name>-rbac-propagation`, `<name>-k8s`.
+ */
+export function clusterAccess(parent: pulumi.ComponentResource, name: string, args: ClusterAccessArgs): ClusterAccess {
+    const deployerId = args.deployer?.objectId ?? authorization.getClientConfigOutput({ parent }).objectId;
+    const deployerAdmin = assignRole(
+        `${name}-deployer-cluster-admin`,
+        args.clusterId,
+        {
+            roleDefinitionIdOrName: "Azure Kubernetes Service RBAC Cluster Admin",
+            principalId: deployerId,
+            principalType: args.deployer?.principalType,
+            description: "credless-aks: lets the identity that runs pulumi up manage Kubernetes objects",
+        },
+        { parent },
+    );
+
+    const credentials = containerservice.listManagedClusterUserCredentialsOutput(
+        { resourceGroupName: args.resourceGroupName, resourceName: args.clusterName },
+        { parent },
+    );
+    const kubeconfig = pulumi.secret(
+        credentials.kubeconfigs.apply((configs) => {
+            if (configs.length === 0) {
+                throw new pulumi.ResourceError("listManagedClusterUserCredentials returned no kubeconfig", parent);
+            }
+            return toNonInteractiveKubeconfig(Buffer.from(configs[0].value, "base64").toString("utf8"), args.kubeloginMode);
+        }),
+    );
+
+    const ready: pulumi.Resource =
+        args.timeoutSeconds > 0
+            ? new RbacPropagationWait(
+                  `${name}-rbac-propagation`,
+                  { kubeconfig, roleAssignmentId: deployerAdmin.id, timeoutSeconds: args.timeoutSeconds },
+                  { parent },
+              )
+            : deployerAdmin;
+    const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig }, { parent, dependsOn: [ready] });
+    return { deployerAdmin, kubeconfig, provider };
+}
