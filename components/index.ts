@@ -48,3 +48,13 @@ export type { ApiPermissionRequest } from "./apiPermissions";
 
 export { assignRole, BUILT_IN_ROLES } from "./roles";
 export type { BuiltInRoleName, PrincipalType, RoleAssignmentSpec } from "./roles";
+
+export { PipelineIdentity } from "./pipelineIdentity";
+export type { PipelineIdentityArgs, PipelineIdentityKind, PipelineRoleAssignment } from "./pipelineIdentity";
+export { GitHubAppKeyVault } from "./gitHubAppKeyVault";
+export type { GitHubAppKeyVaultArgs, KeyVaultSecretReader } from "./gitHubAppKeyVault";
+export { GitHubPipelineEnvironment } from "./gitHubPipelineEnvironment";
+export type { GitHubPipelineEnvironmentArgs } from "./gitHubPipelineEnvironment";
+export { graphAppRole } from "./graphAppRoles";
+export type { ResolvedAppRole } from "./graphAppRoles";
+export { constrainRolesCondition } from "./rbacCondition";

@@ -206,6 +206,11 @@ export interface RoleAssignmentSpec {
     principalType?: pulumi.Input<PrincipalType>;
     /** Optional. Shown in the portal. Defaults to none. */
     description?: pulumi.Input<string>;
+    /**
+     * Optional. An ABAC condition (version 2.0) that limits the assignment,
+     * e.g. rbacCondition.ts's constrainRolesCondition. Defaults to none.
+     */
+    condition?: string;
 }
 
 /**
@@ -238,6 +243,8 @@ export function assignRole(
                 .all([scopeOutput, spec.principalId])
                 .apply(([s, principal]) => roleAssignmentName(s, principal, roleId)),
             description: spec.description,
+            // The only condition version ARM accepts (learn.microsoft.com/rest/api/authorization/role-assignments/create).
+            ...(spec.condition ? { condition: spec.condition, conditionVersion: "2.0" } : {}),
         },
         opts,
     );

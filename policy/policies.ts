@@ -20,6 +20,7 @@ import { GITHUB_OIDC_ISSUER } from "../components/githubConstants";
 import { TOKEN_EXCHANGE_AUDIENCE } from "../components/microsoftConstants";
 import { BUILT_IN_ROLES, PRIVILEGED_ROLE_IDS, roleNameOf } from "../components/roles";
 import { dnsLabelRule, dnsSubdomainRule, wildcardRule } from "../components/validation";
+import { BOOTSTRAP_PROJECT, pipelinePolicies, projectOfUrn } from "./pipelinePolicies";
 
 /**
  * The project's security guarantees as CrossGuard policies. `policy/index.ts`
@@ -439,9 +440,14 @@ const acrRolesAtRegistryScope: ResourceValidationPolicy = {
 
 const noPrivilegedRoles: ResourceValidationPolicy = {
     name: "no-privileged-role-assignments",
-    description: "This stack never grants Owner, Contributor, User Access Administrator, Role Based Access Control Administrator, or the AKS Cluster Admin and Contributor roles: they hand out control of the scope, or of who may access it.",
+    description:
+        "This stack never grants Owner, Contributor, User Access Administrator, Role Based Access Control Administrator, or the AKS Cluster Admin and Contributor roles: they hand out control of the scope, or of who may access it. " +
+        "The bootstrap (the pipeline's own apply-time identities) is held to pipeline-identity-role-limits instead.",
     enforcementLevel: "mandatory",
-    validateResource: validateResourceOfType(authorization.RoleAssignment, (assignment, _args, report) => {
+    validateResource: validateResourceOfType(authorization.RoleAssignment, (assignment, args, report) => {
+        if (projectOfUrn(args.urn) === BOOTSTRAP_PROJECT) {
+            return;
+        }
         const roleId = roleIdOf(assignment.roleDefinitionId);
         if (PRIVILEGED_ROLE_IDS.includes(roleId)) {
             report(`${roleLabel(roleId)} is granted at ${show(assignment.scope)}: grant a narrower built-in role instead`);
@@ -593,4 +599,5 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     githubEnvironmentDeploymentRefsInProd,
     existingAksLocalAccountsDisabled,
     existingAcrAdminUserDisabled,
+    ...pipelinePolicies,
 ];

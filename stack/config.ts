@@ -210,7 +210,7 @@ export class ConfigError extends RunError {
 const PREFIX = "credless-aks:";
 
 /** Collects problems while reading one config object; each message names key, value and rule. */
-class Reader {
+export class Reader {
     readonly problems: string[] = [];
 
     fail(key: string, value: unknown, rule: string): void {

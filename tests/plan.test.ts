@@ -223,9 +223,11 @@ describe("plan: the command", function () {
 
     it("exits 2 on bad arguments", async () => {
         assert.deepStrictEqual(parseArgs(["dev", "--format", "html"]), { error: '--format is "html": must be one of text, markdown, json' });
-        assert.deepStrictEqual(parseArgs([]), { error: "usage: npm run plan -- <stack> [--format text|markdown|json] [--out FILE] [--dir DIR]" });
+        assert.deepStrictEqual(parseArgs([]), { error: "usage: npm run plan -- [--project stack|bootstrap] <stack> [--format text|markdown|json] [--out FILE] [--dir DIR]" });
+        assert.deepStrictEqual(parseArgs(["--project", "app", "dev"]), { error: '--project is "app": must be one of stack, bootstrap' });
+        assert.deepStrictEqual(parseArgs(["--project=bootstrap", "example"]), { stack: "example", format: "text", project: "bootstrap" });
         assert.deepStrictEqual(parseArgs(["dev", "prod"]), { error: 'unexpected argument "prod": give one stack name' });
-        assert.deepStrictEqual(parseArgs(["--format=json", "dev"]), { stack: "dev", format: "json" });
+        assert.deepStrictEqual(parseArgs(["--format=json", "dev"]), { stack: "dev", format: "json", project: "stack" });
         const c = capture();
         assert.strictEqual(await main(["--verbose"], c.io), 2);
         assert.strictEqual(c.err(), "unknown option --verbose\n");

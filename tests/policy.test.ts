@@ -133,6 +133,10 @@ describe("policy pack", () => {
                 "github-environment-deployment-refs-in-prod:advisory",
                 "aks-existing-local-accounts-disabled:mandatory",
                 "acr-existing-admin-user-disabled:mandatory",
+                "pipeline-identity-role-limits:mandatory",
+                "pipeline-prod-isolation:mandatory",
+                "pipeline-apply-not-pull-request:mandatory",
+                "pipeline-pulumi-cloud-tokens:advisory",
             ],
         );
         for (const p of policies) {

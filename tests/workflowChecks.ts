@@ -210,3 +210,31 @@ export function pulumiUpProblems(workflow: Workflow): string[] {
     }
     return problems;
 }
+
+/**
+ * Every `uses:` of the workflow names an action version in `inputs` (the
+ * table of declared inputs, tests/actionInputs.ts), and every `with:` key is
+ * one that version declares: GitHub only warns about an unknown input and
+ * runs the step without it.
+ */
+export function actionInputProblems(workflow: Workflow, inputs: Record<string, readonly string[]>): string[] {
+    const problems: string[] = [];
+    for (const [name, job] of jobs(workflow)) {
+        for (const step of job.steps ?? []) {
+            if (!step.uses || step.uses.startsWith("./")) {
+                continue;
+            }
+            const declared = inputs[step.uses];
+            if (!declared) {
+                problems.push(`job "${name}" uses ${step.uses}, which is not in the table of pinned actions' inputs`);
+                continue;
+            }
+            for (const key of Object.keys(step.with ?? {})) {
+                if (!declared.includes(key)) {
+                    problems.push(`job "${name}" passes "${key}" to ${step.uses}, which declares no such input`);
+                }
+            }
+        }
+    }
+    return problems;
+}

@@ -4,7 +4,9 @@ import * as path from "path";
 import { GITHUB_SECRET_NAMES, GITHUB_VARIABLE_NAMES } from "../components/githubConstants";
 import { AKS_AAD_SERVER_APP_ID } from "../components/microsoftConstants";
 import { BUILT_IN_ROLES, PRIVILEGED_ROLE_IDS } from "../components/roles";
+import { ACTION_INPUTS } from "./actionInputs";
 import {
+    actionInputProblems,
     contextNames,
     credentialProblems,
     FORK_GUARD,
@@ -16,6 +18,7 @@ import {
     pullRequestTargetProblems,
     pulumiUpProblems,
     schemaProblems,
+    Job,
     Workflow,
 } from "./workflowChecks";
 
@@ -57,6 +60,9 @@ describe("workflow files", () => {
             });
             it("runs pulumi up only in an environment, one run per stack at a time", () => {
                 assert.deepStrictEqual(pulumiUpProblems(workflow(file)), []);
+            });
+            it("passes every action only inputs its pinned version declares (tests/actionInputs.ts)", () => {
+                assert.deepStrictEqual(actionInputProblems(workflow(file), ACTION_INPUTS), []);
             });
         });
     }
@@ -119,32 +125,34 @@ describe("build-and-push.yml (the app's workflow)", () => {
 describe("preview.yml", () => {
     const wf = workflow("preview.yml");
     const preview = wf.jobs!.preview;
+    const planProd = wf.jobs!["plan-prod"];
     const offline = wf.jobs!.offline;
     const steps = preview.steps ?? [];
 
-    it("previews dev and prod as a matrix, through pulumi/actions with the policy pack", () => {
-        assert.deepStrictEqual((preview as { strategy?: { matrix?: unknown } }).strategy?.matrix, { stack: ["dev", "prod"] });
+    it("previews dev through pulumi/actions with the policy pack, in infra-dev-plan", () => {
+        assert.strictEqual(preview.environment, "infra-dev-plan");
         const step = steps.find((s) => s.uses?.startsWith("pulumi/actions@"));
-        assert.deepStrictEqual(step?.with, {
-            command: "preview",
-            "stack-name": "${{ vars.PULUMI_ORG }}/${{ matrix.stack }}",
-            policyPacks: "policy",
-        });
+        assert.deepStrictEqual(step?.with, { command: "preview", "stack-name": "${{ vars.PULUMI_ORG }}/dev", policyPacks: "policy" });
     });
 
-    it("asks for OIDC and comment rights only in the same-repository job", () => {
+    it("asks for OIDC and comment rights only in the same-repository preview job; prod's pull-request job has no OIDC", () => {
         assert.deepStrictEqual(preview.permissions, { contents: "read", "id-token": "write", "pull-requests": "write" });
         assert.ok(preview.if?.includes(FORK_GUARD));
+        assert.deepStrictEqual(planProd.permissions, { contents: "read", "pull-requests": "write" });
+        assert.strictEqual(planProd.environment, undefined);
+        assert.doesNotMatch(JSON.stringify(planProd), /secrets\.|azure\/login/);
     });
 
-    it("posts one comment per stack holding the offline plan's Markdown and the preview", () => {
+    it("posts one comment per stack holding the offline plan's Markdown (and, for dev, the preview)", () => {
         const plan = steps.find((s) => s.run?.includes("--format markdown"));
-        assert.match(plan?.run ?? "", /npm run --silent plan -- "\$STACK" --format markdown \| tee plan\.md/);
+        assert.match(plan?.run ?? "", /npm run --silent plan -- dev --format markdown \| tee plan\.md/);
         const compose = steps.find((s) => s.run?.includes("comment.md"));
         assert.match(compose?.run ?? "", /cat plan\.md/);
         assert.match(compose?.run ?? "", /PREVIEW_OUTPUT/);
-        const comment = steps.find((s) => s.uses?.startsWith("marocchino/sticky-pull-request-comment@"));
-        assert.deepStrictEqual(comment?.with, { header: "preview-${{ matrix.stack }}", path: "comment.md" });
+        const comment = (job: typeof preview) => (job.steps ?? []).find((s) => s.uses?.startsWith("marocchino/sticky-pull-request-comment@"))?.with;
+        assert.deepStrictEqual(comment(preview), { header: "preview-dev", path: "comment.md" });
+        assert.deepStrictEqual(comment(planProd), { header: "preview-prod", path: "comment.md" });
+        assert.match((planProd.steps ?? []).find((s) => s.run?.includes("--format markdown"))?.run ?? "", /plan -- prod --format markdown/);
     });
 
     it("gives fork pull requests the tests, the offline plan and the policies, with a read-only token and no secrets", () => {
@@ -168,26 +176,39 @@ describe("preview.yml", () => {
 
 describe("deploy.yml", () => {
     const wf = workflow("deploy.yml");
+    const job = (name: string) => wf.jobs![name] as Job & { needs?: unknown };
 
     it("runs on pushes to main", () => {
         assert.deepStrictEqual((wf.on as { push: unknown }).push, { branches: ["main"] });
     });
 
-    it("applies dev in infra-dev, then prod in the protected infra-prod", () => {
-        const dev = wf.jobs!["up-dev"];
-        const prod = wf.jobs!["up-prod"] as { needs?: unknown; environment?: unknown };
-        assert.strictEqual(dev.environment, "infra-dev");
-        assert.strictEqual(prod.environment, "infra-prod");
-        assert.strictEqual(prod.needs, "up-dev");
+    it("applies dev in infra-dev, previews prod in infra-prod-plan, then applies prod in the protected infra-prod", () => {
+        assert.strictEqual(job("up-dev").environment, "infra-dev");
+        assert.strictEqual(job("preview-prod").environment, "infra-prod-plan");
+        assert.strictEqual(job("preview-prod").needs, "up-dev");
+        assert.strictEqual(job("up-prod").environment, "infra-prod");
+        assert.strictEqual(job("up-prod").needs, "preview-prod");
     });
 
-    it("logs in as the apply-time identity, never the plan-time one", () => {
-        assert.deepStrictEqual(contextNames(text("deploy.yml"), "secrets"), [
-            "INFRA_APPLY_CLIENT_ID",
-            "INFRA_APPLY_SUBSCRIPTION_ID",
-            "INFRA_APPLY_TENANT_ID",
-            "INFRA_GITHUB_APP_PRIVATE_KEY",
-        ]);
+    it("logs in as each environment's own identity: apply-time in infra-<env>, plan-time in infra-<env>-plan", () => {
+        const secrets = (name: string) => contextNames(JSON.stringify(job(name)), "secrets");
+        assert.deepStrictEqual(secrets("up-dev"), ["INFRA_APPLY_CLIENT_ID", "INFRA_APPLY_SUBSCRIPTION_ID", "INFRA_APPLY_TENANT_ID"]);
+        assert.deepStrictEqual(secrets("up-prod"), ["INFRA_APPLY_CLIENT_ID", "INFRA_APPLY_SUBSCRIPTION_ID", "INFRA_APPLY_TENANT_ID"]);
+        assert.deepStrictEqual(secrets("preview-prod"), ["INFRA_PLAN_CLIENT_ID", "INFRA_PLAN_SUBSCRIPTION_ID", "INFRA_PLAN_TENANT_ID"]);
+    });
+
+    it("reads the GitHub App key from Key Vault after azure/login and mints the token from it: no credential in GitHub", () => {
+        for (const name of ["up-dev", "up-prod"]) {
+            const steps = job(name).steps ?? [];
+            const login = steps.findIndex((s) => s.uses?.startsWith("azure/login@"));
+            const key = steps.findIndex((s) => s.run?.includes("az keyvault secret show"));
+            const token = steps.findIndex((s) => s.uses?.startsWith("actions/create-github-app-token@"));
+            assert.ok(login >= 0 && login < key && key < token, `job "${name}": login, key, token in that order`);
+            assert.match(steps[key].run ?? "", /::add-mask::/);
+            assert.strictEqual(steps[token].with?.["private-key"], "${{ steps.app-key.outputs.private-key }}");
+            assert.strictEqual((steps[token] as { env?: Record<string, string> }).env?.["INPUT_PERMISSION-ACTIONS-VARIABLES"], "write");
+        }
+        assert.doesNotMatch(text("deploy.yml"), /PRIVATE_KEY \}\}|secrets\.INFRA_GITHUB_APP/);
     });
 });
 
@@ -291,6 +312,28 @@ jobs:
             'job "up" runs "pulumi up" outside a GitHub environment',
         ]);
     });
+
+    it("action inputs: an input the pinned version does not declare, and an action missing from the table", () => {
+        const token = parseWorkflow(`
+on: push
+permissions:
+  contents: read
+jobs:
+  up:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/create-github-app-token@v3
+        with:
+          client-id: x
+          private-key: y
+          permission-variables: write
+      - uses: someone/unknown-action@v1
+`);
+        assert.deepStrictEqual(actionInputProblems(token, ACTION_INPUTS), [
+            'job "up" passes "permission-variables" to actions/create-github-app-token@v3, which declares no such input',
+            'job "up" uses someone/unknown-action@v1, which is not in the table of pinned actions\' inputs',
+        ]);
+    });
 });
 
 describe("docs/ci-identity.md", () => {
@@ -313,7 +356,12 @@ describe("docs/ci-identity.md", () => {
         for (const name of [...contextNames(text("preview.yml"), "secrets"), ...contextNames(text("deploy.yml"), "secrets")]) {
             assert.ok(doc.includes(name), `${name} is not documented`);
         }
-        for (const subject of ["repo:OWNER/REPO:pull_request", "repo:OWNER/REPO:environment:infra-dev", "repo:OWNER/REPO:environment:infra-prod"]) {
+        for (const subject of [
+            "repo:OWNER/REPO:environment:infra-dev-plan",
+            "repo:OWNER/REPO:environment:infra-prod-plan",
+            "repo:OWNER/REPO:environment:infra-dev",
+            "repo:OWNER/REPO:environment:infra-prod",
+        ]) {
             assert.ok(doc.includes(subject), `${subject} is not documented`);
         }
     });

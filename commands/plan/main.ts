@@ -28,6 +28,16 @@ const ROOT = path.join(__dirname, "..", "..");
 /** The project's own stack files (dev, prod): what its tests and the README's trust map run over, never the user's. */
 export const FIXTURE_STACKS = path.join(ROOT, "tests", "fixtures", "stacks");
 
+/**
+ * The Pulumi projects the plan can run: the stack (the repository root) and
+ * the bootstrap (bootstrap/, the pipeline's own identities).
+ */
+export const PROJECTS = {
+    stack: { folder: ".", name: "credless-aks", environmentKey: "credless-aks:environment" },
+    bootstrap: { folder: "bootstrap", name: "credless-aks-bootstrap", environmentKey: undefined },
+} as const;
+export type ProjectName = keyof typeof PROJECTS;
+
 /** Pulumi.<stack>.yaml's `config:` block as the string map the Pulumi runtime holds. */
 export function readStackConfig(stack: string, root = ROOT): Record<string, string> {
     const file = path.join(root, `Pulumi.${stack}.yaml`);
@@ -71,14 +81,20 @@ export function collisionsWithNeighbours(stack: string, root = ROOT): string[] {
 }
 
 /** Runs the program for `stack` under mocks and returns the plan. Throws ConfigError or the program's error. */
-export async function planStack(stack: string, config: Record<string, string>, programPath = path.join(ROOT, "index.ts"), azure?: FakeAzure): Promise<Plan> {
+export async function planStack(
+    stack: string,
+    config: Record<string, string>,
+    programPath = path.join(ROOT, "index.ts"),
+    azure?: FakeAzure,
+    project: ProjectName = "stack",
+): Promise<Plan> {
     delete require.cache[require.resolve(programPath)];
     // No environment: the offline plan never reaches GitHub, and says what it assumed instead.
     const notes: string[] = [];
     const program = () => (require(programPath) as (host: StackHost) => Promise<Record<string, pulumi.Output<unknown>>>)({ env: {}, warn: (m) => notes.push(m) });
     const run = await runUnderMocks(program, {
         azure,
-        project: "credless-aks",
+        project: PROJECTS[project].name,
         stack,
         config,
         // A preview: the program behaves as under `pulumi preview` (no GitHub token needed).
@@ -100,7 +116,8 @@ export async function planStack(stack: string, config: Record<string, string>, p
         inputs: r.inputs,
         state: r.state,
     }));
-    const environment = config["credless-aks:environment"] ?? stack;
+    const environmentKey = PROJECTS[project].environmentKey;
+    const environment = (environmentKey && config[environmentKey]) || stack;
     // Policies that do not apply throw an error each; their stack traces would cost more than the policies.
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
@@ -120,15 +137,24 @@ export interface PlanArgs {
     out?: string;
     /** --dir DIR: the folder holding the Pulumi.<stack>.yaml files, instead of the project's. */
     dir?: string;
+    /** --project stack|bootstrap: which Pulumi project; defaults to the stack. */
+    project: ProjectName;
 }
 
 export function parseArgs(argv: string[]): PlanArgs | { error: string } {
     let stack: string | undefined;
     let format: Format = "text";
     const paths: { out?: string; dir?: string } = {};
+    let project: ProjectName = "stack";
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
-        if (arg === "--out" || arg === "--dir") {
+        if (arg === "--project" || arg.startsWith("--project=")) {
+            const value = arg.includes("=") ? arg.slice("--project=".length) : argv[++i];
+            if (!Object.keys(PROJECTS).includes(value)) {
+                return { error: `--project is "${value}": must be one of ${Object.keys(PROJECTS).join(", ")}` };
+            }
+            project = value as ProjectName;
+        } else if (arg === "--out" || arg === "--dir") {
             const value = argv[++i];
             if (value === undefined || value.startsWith("-")) {
                 return { error: `${arg} needs a path` };
@@ -148,7 +174,9 @@ export function parseArgs(argv: string[]): PlanArgs | { error: string } {
             return { error: `unexpected argument "${arg}": give one stack name` };
         }
     }
-    return stack ? { stack, format, ...paths } : { error: "usage: npm run plan -- <stack> [--format text|markdown|json] [--out FILE] [--dir DIR]" };
+    return stack
+        ? { stack, format, ...paths, project }
+        : { error: "usage: npm run plan -- [--project stack|bootstrap] <stack> [--format text|markdown|json] [--out FILE] [--dir DIR]" };
 }
 
 export interface PlanIo {
@@ -175,10 +203,11 @@ export async function main(argv: string[], io: PlanIo = PROCESS_IO): Promise<num
         io.stderr(`${args.error}\n`);
         return 2;
     }
-    const root = args.dir ? path.resolve(args.dir) : io.root;
+    const folder = PROJECTS[args.project].folder;
+    const root = args.dir ? path.resolve(args.dir) : path.join(io.root, folder);
     let plan: Plan;
     try {
-        plan = await planStack(args.stack, readStackConfig(args.stack, root));
+        plan = await planStack(args.stack, readStackConfig(args.stack, root), path.join(ROOT, folder, "index.ts"), undefined, args.project);
     } catch (e) {
         if (e instanceof ConfigError || e instanceof ExistingResourceError) {
             io.stderr(`${e.message}\n`);
@@ -193,7 +222,8 @@ export async function main(argv: string[], io: PlanIo = PROCESS_IO): Promise<num
     } else {
         io.stdout(render(plan));
     }
-    const clashes = collisionsWithNeighbours(args.stack, root);
+    // Clashes between stack files concern the stack's own stacks; the bootstrap has one stack per tenant.
+    const clashes = args.project === "stack" ? collisionsWithNeighbours(args.stack, root) : [];
     clashes.forEach((c) => io.stderr(`${c}\n`));
     return plan.policies.findings.some((f) => f.enforcementLevel === "mandatory") ? 3 : clashes.length > 0 ? 4 : 0;
 }

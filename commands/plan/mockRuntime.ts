@@ -53,6 +53,7 @@ function armId(type: string, name: string, inputs: Record<string, any>): string 
         "azure-native:authorization:RoleAssignment": `${inputs.scope}/providers/Microsoft.Authorization/roleAssignments/${inputs.roleAssignmentName ?? fakeGuid(name)}`,
         "azure-native:authorization:ManagementLockAtResourceLevel": `${sub}/resourceGroups/${rg}/providers/Microsoft.Authorization/locks/${inputs.lockName ?? name}`,
         "azure-native:authorization:ManagementLockByScope": `${inputs.scope}/providers/Microsoft.Authorization/locks/${inputs.lockName ?? name}`,
+        "azure-native:keyvault:Vault": `${sub}/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults/${inputs.vaultName ?? name}`,
     };
     return provider[type] ?? `${sub}/resourceGroups/${rg}/providers/mock/${type.split(":").pop()}/${name}`;
 }

@@ -4,7 +4,8 @@
  * program registered), so it cannot drift from the program.
  */
 import { GITHUB_OIDC_ISSUER } from "../../components/githubConstants";
-import { roleNameOf } from "../../components/roles";
+import { constrainedRoles } from "../../components/rbacCondition";
+import { PRIVILEGED_ROLE_IDS, roleNameOf } from "../../components/roles";
 
 /** The part of a recorded resource the trust map reads. */
 export interface ResourceRecord {
@@ -185,6 +186,10 @@ function describeScope(scope: string, resources: ResourceRecord[]): string {
             return `namespace "${scope.slice(r.id.length + "/namespaces/".length)}" on ${labelOf("cluster", r)}`;
         }
     }
+    const secret = /\/providers\/Microsoft\.KeyVault\/vaults\/([^/]+)\/secrets\/([^/]+)$/i.exec(scope);
+    if (secret) {
+        return `secret "${secret[2]}" of key vault "${secret[1]}"`;
+    }
     const rg = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)$/i.exec(scope);
     return rg ? `resource group "${rg[1]}"` : scope;
 }
@@ -199,6 +204,18 @@ function describeObtainer(issuer: string, subject: string, audiences: string[], 
         return { kind: "kubernetes", label: `Kubernetes ${subject} via ${via}`, issuer, subject, audiences, credential };
     }
     return { kind: "external", label: `${subject} from ${issuer}`, issuer, subject, audiences, credential };
+}
+
+/** A role assignment condition in a few words: which roles it lets its holder assign, when it has rbacCondition.ts's shape. */
+function conditionSummary(condition: string): string {
+    const roles = constrainedRoles(condition);
+    if (!roles) {
+        return "a custom condition";
+    }
+    const privileged = roles.write.filter((id) => PRIVILEGED_ROLE_IDS.includes(id));
+    return privileged.length === 0
+        ? `may assign and remove only ${roles.write.length} listed roles, none of them privileged`
+        : `may assign privileged roles: ${privileged.map((id) => roleNameOf(id) ?? id).join(", ")}`;
 }
 
 /** Builds the trust map from the recorded resources of one program run, and the service principals it looked up. */
@@ -278,7 +295,7 @@ export function buildTrustMap(recorded: ResourceRecord[], deployerObjectId?: str
         const roleDefinitionId: string = ra.inputs.roleDefinitionId ?? "";
         const roleId = roleDefinitionId.split("/").pop() ?? "";
         identity.grants.push({
-            role: roleNameOf(roleId) ?? `custom role ${roleId}`,
+            role: (roleNameOf(roleId) ?? `custom role ${roleId}`) + (ra.inputs.condition ? ` (conditioned: ${conditionSummary(String(ra.inputs.condition))})` : ""),
             roleDefinitionId,
             scope: ra.inputs.scope,
             scopeLabel: describeScope(ra.inputs.scope, resources),
