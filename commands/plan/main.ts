@@ -43,6 +43,18 @@ export function readStackConfig(stack: string, root = ROOT): Record<string, stri
     return out;
 }
 
+/**
+ * Keys of Pulumi.<stack>.yaml set with --secret (a `secure:` value). Offline
+ * their ciphertext cannot be decrypted; it stands in for the value, marked
+ * secret, so the program sees a secret where the stack has one.
+ */
+export function readSecretKeys(stack: string, root = ROOT): string[] {
+    const config: Record<string, unknown> = parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8"))?.config ?? {};
+    return Object.entries(config)
+        .filter(([, value]) => typeof value === "object" && value !== null && "secure" in value)
+        .map(([key]) => key);
+}
+
 /** The stack names of the Pulumi.<stack>.yaml files in `root`, sorted. */
 export function stackNames(root: string): string[] {
     return fs
@@ -71,7 +83,7 @@ export function collisionsWithNeighbours(stack: string, root = ROOT): string[] {
 }
 
 /** Runs the program for `stack` under mocks and returns the plan. Throws ConfigError or the program's error. */
-export async function planStack(stack: string, config: Record<string, string>, programPath = path.join(ROOT, "index.ts"), azure?: FakeAzure): Promise<Plan> {
+export async function planStack(stack: string, config: Record<string, string>, programPath = path.join(ROOT, "index.ts"), azure?: FakeAzure, secretKeys: string[] = []): Promise<Plan> {
     delete require.cache[require.resolve(programPath)];
     // No environment: the offline plan never reaches GitHub, and says what it assumed instead.
     const notes: string[] = [];
@@ -81,6 +93,7 @@ export async function planStack(stack: string, config: Record<string, string>, p
         project: "credless-aks",
         stack,
         config,
+        secretKeys,
         // A preview: the program behaves as under `pulumi preview` (no GitHub token needed).
         preview: true,
     });
@@ -178,7 +191,7 @@ export async function main(argv: string[], io: PlanIo = PROCESS_IO): Promise<num
     const root = args.dir ? path.resolve(args.dir) : io.root;
     let plan: Plan;
     try {
-        plan = await planStack(args.stack, readStackConfig(args.stack, root));
+        plan = await planStack(args.stack, readStackConfig(args.stack, root), undefined, undefined, readSecretKeys(args.stack, root));
     } catch (e) {
         if (e instanceof ConfigError || e instanceof ExistingResourceError) {
             io.stderr(`${e.message}\n`);
