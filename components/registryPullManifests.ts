@@ -134,7 +134,6 @@ export interface PullSecretOptions {
 export function pullSecretExternalSecretSpec(options: PullSecretOptions): Record<string, unknown> {
     return {
         refreshInterval: options.refreshInterval,
-        refreshPolicy: "Periodic",
         target: {
             name: options.secretName,
             creationPolicy: "Owner",
