@@ -1,8 +1,10 @@
 import * as assert from "assert";
 import * as path from "path";
 import { main, Plan, planStack, readSecretKeys, readStackConfig } from "../commands/plan/main";
+import { renderMarkdown } from "../commands/plan/render";
+import { buildTrustMap, describeCondition, ResourceRecord, TYPES as TRUST_TYPES } from "../commands/plan/trustMap";
 import { BUILT_IN_ROLES } from "../components/roles";
-import { durationSeconds } from "../components/registryPullManifests";
+import { durationSeconds, repositoryPrefixCondition } from "../components/registryPullManifests";
 import { ConfigError, parseStackConfig, RawConfig, rawConfigFromMap } from "../stack/config";
 import { kubeconfigSecretProblem } from "../stack/externalClusters";
 import { readExternalKubeconfigs } from "../stack/loadConfig";
@@ -280,5 +282,76 @@ describe("plan: a stack with an EKS cluster (tests/fixtures/external/Pulumi.eks.
         assert.ok(out.includes(`obtained by: Kubernetes system:serviceaccount:shop:acr-pull-token via issuer ${EKS_ISSUER}\n`), out);
         assert.match(out, /may: Container Registry Repository Reader on registry "contosogeo[a-z0-9]{13}" \(only repositories starting with "shop\/"\)\n/);
         assert.match(out, /refreshes: pull secret "acr-pull" in namespace "payments" for contosogeo[a-z0-9]{13}\.azurecr\.io, every 45m\n/);
+    });
+});
+
+describe("trust map: pull secrets of external clusters", () => {
+    const r = (type: string, name: string, inputs: Record<string, any>, state: Record<string, any> = {}, provider = ""): ResourceRecord => ({
+        type,
+        name,
+        urn: name,
+        id: "",
+        inputs,
+        state,
+        provider,
+    });
+    const generator = (provider: string) =>
+        r(
+            TRUST_TYPES.clusterGenerator,
+            `gen-${provider}`,
+            { metadata: { name: "pull" }, spec: { kind: "ACRAccessToken", generator: { acrAccessTokenSpec: { registry: "c.azurecr.io", auth: { workloadIdentity: { serviceAccountRef: { name: "acr-pull-token" } } } } } } },
+            {},
+            provider,
+        );
+    const account = (provider: string, clientId: string) =>
+        r(TRUST_TYPES.serviceAccount, `sa-${provider}`, { metadata: { name: "acr-pull-token", namespace: "shop", annotations: { "azure.workload.identity/client-id": clientId } } }, {}, provider);
+    const externalSecret = (provider: string, interval: string) =>
+        r(
+            TRUST_TYPES.externalSecret,
+            `es-${provider}`,
+            {
+                metadata: { name: "acr-pull", namespace: "shop" },
+                spec: { refreshInterval: interval, target: { name: "acr-pull" }, dataFrom: [{ sourceRef: { generatorRef: { kind: "ClusterGenerator", name: "pull" } } }] },
+            },
+            {},
+            provider,
+        );
+    const identity = (name: string, clientId: string) => r(TRUST_TYPES.managedIdentity, name, { resourceName: name, resourceGroupName: "rg" }, { name, principalId: `p-${name}`, clientId });
+
+    it("links each ExternalSecret to the identity its own cluster's puller names, not a look-alike on another cluster", () => {
+        const map = buildTrustMap([
+            identity("id-eks", "c-eks"),
+            identity("id-gke", "c-gke"),
+            generator("eks"),
+            generator("gke"),
+            account("eks", "c-eks"),
+            account("gke", "c-gke"),
+            externalSecret("eks", "30m"),
+            externalSecret("gke", "1h"),
+        ]);
+        const secrets = (name: string) => map.identities.find((i) => i.name === `managed identity "${name}"`)!.pullSecrets;
+        assert.deepStrictEqual(secrets("id-eks"), [{ namespace: "shop", secretName: "acr-pull", registry: "c.azurecr.io", refreshInterval: "30m", externalSecret: "es-eks" }]);
+        assert.deepStrictEqual(secrets("id-gke"), [{ namespace: "shop", secretName: "acr-pull", registry: "c.azurecr.io", refreshInterval: "1h", externalSecret: "es-gke" }]);
+    });
+
+    it("describes a condition by its repository prefixes, or says there is one", () => {
+        assert.strictEqual(describeCondition(repositoryPrefixCondition(["shop", "a/b"])), 'only repositories starting with "shop/", "a/b/"');
+        assert.strictEqual(describeCondition("@Resource[x] StringEquals 'y'"), "limited by an ABAC condition");
+    });
+});
+
+describe("plan: the EKS fixture's invariants", function () {
+    this.timeout(60000);
+    it("lists every role assignment and federated credential once, and draws a well-formed Mermaid chart", async () => {
+        const plan = await planStack("eks", readStackConfig("eks", FIXTURES), undefined, undefined, readSecretKeys("eks", FIXTURES));
+        const grants = plan.trustMap.identities.flatMap((i) => i.grants.map((g) => g.assignment)).sort();
+        assert.deepStrictEqual(grants, plan.resources.filter((x) => x.type === TYPES.roleAssignment).map((x) => x.name).sort());
+        const credentials = plan.trustMap.identities.flatMap((i) => i.obtainedBy.map((o) => o.credential).filter((c) => c !== undefined)).sort();
+        assert.deepStrictEqual(credentials, plan.resources.filter((x) => x.type.endsWith("FederatedIdentityCredential")).map((x) => x.name).sort());
+        const mermaid = /```mermaid\n([\s\S]*?)\n```/.exec(renderMarkdown(plan))![1].split("\n");
+        assert.strictEqual(mermaid[0], "flowchart LR");
+        for (const line of mermaid.slice(1)) {
+            assert.match(line, /^ {4}(n\d+)(\["[^"]*"\]|\("[^"]*"\)|\(\["[^"]*"\]\))$|^ {4}n\d+ (?:-->|-\.->)\|(?:"[^"]+"|[a-z ]+)\| n\d+$/);
+        }
     });
 });
