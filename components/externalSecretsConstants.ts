@@ -19,7 +19,11 @@ export const EXTERNAL_SECRET_API_VERSION = "external-secrets.io/v1";
  */
 export const GENERATOR_API_VERSION = "generators.external-secrets.io/v1alpha1";
 
-/** The oldest ESO release whose CRDs carry every field the manifests use with the API versions above. */
+/**
+ * The oldest ESO release credless-aks supports: the first that serves only
+ * external-secrets.io/v1 (v0.17.0 release notes). ClusterGenerator is older:
+ * github.com/external-secrets/external-secrets/pull/4140, merged 2024-11.
+ */
 export const MIN_EXTERNAL_SECRETS_VERSION = "0.17.0";
 
 /**
