@@ -61,8 +61,9 @@ export function durationSeconds(text: string): number | undefined {
 /**
  * A pull secret's refresh interval: a duration from 1m to 1h. Zero would
  * create the secret once and never refresh it; more than an hour leaves too
- * little of the ACR refresh token's 3-hour life (ESO's own example, 30h,
- * lets pulls fail for 27 hours a day).
+ * little of the ACR refresh token's 3-hour life (ESO's own ACR example,
+ * docs/snippets/generator-acr-example.yaml, refreshes every 3h: the token's
+ * whole life, so any late refresh leaves an expired token in place).
  */
 export function refreshIntervalRule(value: string): string | undefined {
     const seconds = durationSeconds(value);
