@@ -4,7 +4,8 @@ import * as k8s from "@pulumi/kubernetes";
 import { EXTERNAL_SECRET_API_VERSION, EXTERNAL_SECRETS_CHART, GENERATOR_API_VERSION } from "./externalSecretsConstants";
 import { MAX_FEDERATED_CREDENTIALS, TOKEN_EXCHANGE_AUDIENCE } from "./microsoftConstants";
 import { acrClusterGeneratorSpec, pullerServiceAccountAnnotations, pullSecretExternalSecretSpec, refreshIntervalRule, repositoryPrefixCondition, repositoryPrefixRule } from "./registryPullManifests";
-import { assignRole, BuiltInRoleName } from "./roles";
+import { ArgumentProblems } from "./argumentProblems";
+import { assignRole, registryDataRole } from "./roles";
 import { serviceAccountSubject } from "./subjects";
 import { dnsLabelRule, dnsSubdomainRule } from "./validation";
 import { federatedCredentialName, issuerUrlRule, managedIdentityName, managedIdentityNameRule, workloadLabels } from "./workloadIdentityNaming";
@@ -139,40 +140,36 @@ export class ExternalClusterRegistryPull extends pulumi.ComponentResource {
         const catalogLister = args.catalogLister ?? false;
         const labels = workloadLabels({});
 
-        const fail = (key: string, value: unknown, rule: string): never => {
-            throw new pulumi.ResourceError(`${key} is ${JSON.stringify(value)}: ${rule}`, this);
-        };
-        const check = (key: string, value: string, rule: (v: string) => string | undefined): void => {
-            const broken = rule(value);
-            if (broken) {
-                fail(key, value, broken);
-            }
-        };
+        const problems = new ArgumentProblems("ExternalClusterRegistryPull", name);
         if (typeof args.issuerUrl === "string") {
-            check("issuerUrl", args.issuerUrl, issuerUrlRule);
+            problems.check("issuerUrl", args.issuerUrl, issuerUrlRule);
         }
         if (args.namespaces.length === 0 || args.namespaces.length > MAX_FEDERATED_CREDENTIALS) {
-            fail("namespaces", args.namespaces, `must list 1 to ${MAX_FEDERATED_CREDENTIALS} namespaces: each needs its own federated credential, and Entra ID allows ${MAX_FEDERATED_CREDENTIALS} per identity`);
-        }
-        args.namespaces.forEach((ns, i) => {
-            check(`namespaces[${i}]`, ns, dnsLabelRule);
-            if (args.namespaces.indexOf(ns) !== i) {
-                fail(`namespaces[${i}]`, ns, "is listed twice");
-            }
-        });
-        check("serviceAccountName", serviceAccountName, dnsSubdomainRule);
-        check("secretName", secretName, dnsSubdomainRule);
-        check("generatorName", generatorName, dnsSubdomainRule);
-        check("refreshInterval", refreshInterval, refreshIntervalRule);
-        check("identityName", identityName, managedIdentityNameRule);
-        if (!abac && (prefixes.length > 0 || catalogLister)) {
-            fail(
-                prefixes.length > 0 ? "repositoryPrefixes" : "catalogLister",
-                prefixes.length > 0 ? prefixes : catalogLister,
-                "needs registry.abacRepositoryPermissions true: only a registry in RBAC Registry + ABAC Repository Permissions mode honours repository conditions and the catalog role",
+            problems.fail(
+                "namespaces",
+                args.namespaces,
+                `must list 1 to ${MAX_FEDERATED_CREDENTIALS} namespaces: each needs its own federated credential, and Entra ID allows ${MAX_FEDERATED_CREDENTIALS} per identity`,
             );
         }
-        prefixes.forEach((p, i) => check(`repositoryPrefixes[${i}]`, p, repositoryPrefixRule));
+        args.namespaces.forEach((ns, i) => {
+            if (problems.check(`namespaces[${i}]`, ns, dnsLabelRule) && args.namespaces.indexOf(ns) !== i) {
+                problems.fail(`namespaces[${i}]`, ns, "is listed twice");
+            }
+        });
+        problems.check("serviceAccountName", serviceAccountName, dnsSubdomainRule);
+        problems.check("secretName", secretName, dnsSubdomainRule);
+        problems.check("generatorName", generatorName, dnsSubdomainRule);
+        problems.check("refreshInterval", refreshInterval, refreshIntervalRule);
+        problems.check("identityName", identityName, managedIdentityNameRule);
+        const abacOnly = "needs registry.abacRepositoryPermissions true: only a registry in RBAC Registry + ABAC Repository Permissions mode honours repository conditions and the catalog role";
+        if (!abac && prefixes.length > 0) {
+            problems.fail("repositoryPrefixes", prefixes, abacOnly);
+        }
+        if (!abac && catalogLister) {
+            problems.fail("catalogLister", catalogLister, abacOnly);
+        }
+        prefixes.forEach((p, i) => problems.check(`repositoryPrefixes[${i}]`, p, repositoryPrefixRule));
+        problems.throwIfAny(this);
 
         // Azure: the identity, one credential per namespace, the pull right on the registry only.
         const identity = new managedidentity.UserAssignedIdentity(
@@ -198,7 +195,7 @@ export class ExternalClusterRegistryPull extends pulumi.ComponentResource {
             );
             return previous;
         });
-        const pullRole: BuiltInRoleName = abac ? "Container Registry Repository Reader" : "AcrPull";
+        const pullRole = registryDataRole("pull", abac);
         const roles = [
             assignRole(
                 `${name}-role-pull`,

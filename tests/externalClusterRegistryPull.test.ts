@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import { ExternalClusterRegistryPull, ExternalClusterRegistryPullArgs } from "../components/externalClusterRegistryPull";
+import { invalidArgumentsMessage } from "../components/argumentProblems";
 import { BUILT_IN_ROLES } from "../components/roles";
 import { durationSeconds } from "../components/registryPullManifests";
 import { ESO_SCHEMAS, schemaProblems } from "./crdSchema";
@@ -30,9 +31,10 @@ function build(overrides: Partial<ExternalClusterRegistryPullArgs> = {}) {
     });
 }
 
-async function rejects(overrides: Partial<ExternalClusterRegistryPullArgs>, message: string): Promise<void> {
+/** Expects the component to refuse these args with exactly these problems, in one error that names it. */
+async function rejects(overrides: Partial<ExternalClusterRegistryPullArgs>, ...problems: string[]): Promise<void> {
     await assert.rejects(runUnderMocks(() => build(overrides)), (e: Error) => {
-        assert.strictEqual(e.message, message);
+        assert.strictEqual(e.message, invalidArgumentsMessage("ExternalClusterRegistryPull", "eks-prod", problems));
         return true;
     });
 }
@@ -227,6 +229,23 @@ describe("ExternalClusterRegistryPull: argument rules", () => {
             { repositoryPrefixes: ["shop"] },
             'repositoryPrefixes is ["shop"]: needs registry.abacRepositoryPermissions true: only a registry in RBAC Registry + ABAC Repository Permissions mode honours repository conditions and the catalog role',
         ));
+    it("reports every problem at once, before any resource is registered", async () => {
+        await rejects(
+            { namespaces: ["shop", "shop"], refreshInterval: "2h", catalogLister: true },
+            'namespaces[1] is "shop": is listed twice',
+            'refreshInterval is "2h": must be from 1m to 1h: the ACR refresh token in the secret lives 3 hours, and a refresh every hour or more often keeps a valid one in place even when a refresh fails',
+            "catalogLister is true: needs registry.abacRepositoryPermissions true: only a registry in RBAC Registry + ABAC Repository Permissions mode honours repository conditions and the catalog role",
+        );
+        let registered = 0;
+        await runUnderMocks(() => {
+            try {
+                build({ refreshInterval: "2h" });
+            } catch {
+                // expected
+            }
+        }).then((run) => (registered = run.resources.filter((r) => r.custom).length));
+        assert.strictEqual(registered, 1, "only the test's own Kubernetes provider is registered");
+    });
     it("refuses a prefix with a trailing slash", () =>
         rejects(
             { registry: { resourceId: REGISTRY_ID, loginServer: LOGIN_SERVER, abacRepositoryPermissions: true }, repositoryPrefixes: ["shop/"] },
