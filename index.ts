@@ -7,7 +7,7 @@
  * clusterId, oidcIssuerUrl, kubeletIdentityObjectId, registryName,
  * registryId, registryLoginServer, githubClientId, githubPrincipalId,
  * githubSubjects, githubRepository, githubEnvironment, githubSecretsScope,
- * tenantId, subscriptionId, workloads, clusterAdminGroupObjectId, and
+ * tenantId, subscriptionId, workloads, externalClusters, clusterAdminGroupObjectId, and
  * kubeconfig (non-interactive kubelogin; a secret, never printed by
  * `pulumi stack output`).
  */

@@ -27,6 +27,8 @@ export { ExistingAksCluster, readExistingCluster } from "./existingAksCluster";
 export type { ExistingAksClusterArgs, ExistingClusterFacts } from "./existingAksCluster";
 export { ExistingContainerRegistry, readExistingRegistry } from "./existingContainerRegistry";
 export type { ExistingContainerRegistryArgs, ExistingRegistryFacts } from "./existingContainerRegistry";
+export { ExternalClusterRegistryPull } from "./externalClusterRegistryPull";
+export type { ExternalClusterRegistry, ExternalClusterRegistryPullArgs } from "./externalClusterRegistryPull";
 
 export { GitHubActionsIdentity } from "./gitHubActionsIdentity";
 export type { GitHubActionsIdentityArgs, GitHubActionsRepository } from "./gitHubActionsIdentity";

@@ -21,6 +21,13 @@ export const BUILT_IN_ROLES = {
     "Container Registry Repository Reader": "b93aa761-3e63-49ed-ac28-beffa264f7ac",
     /** For registries in "RBAC Registry + ABAC Repository Permissions" mode, where AcrPush is not honored. */
     "Container Registry Repository Writer": "2a1e307c-b015-4ebd-883e-5b7698a07328",
+    /**
+     * Lists a registry's repositories (the catalog) in "RBAC Registry + ABAC Repository Permissions"
+     * mode; takes no ABAC condition. Id checked against two independent public uses of the role
+     * (Terraform and Bicep role assignments naming it with bfdb9389-...); learn.microsoft.com's
+     * "Containers" built-in roles page lists it.
+     */
+    "Container Registry Repository Catalog Lister": "bfdb9389-c9a5-478a-bb2f-ba9ca092c3c7",
     "Azure Kubernetes Service Cluster User Role": "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
     /** Lists the cluster admin credential: with local accounts, a kubeconfig that bypasses Entra ID. */
     "Azure Kubernetes Service Cluster Admin Role": "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8",
@@ -207,8 +214,10 @@ export interface RoleAssignmentSpec {
     /** Optional. Shown in the portal. Defaults to none. */
     description?: pulumi.Input<string>;
     /**
-     * Optional. An ABAC condition (version 2.0) that limits the assignment,
-     * e.g. rbacCondition.ts's constrainRolesCondition. Defaults to none.
+     * Optional. An Azure ABAC condition (version 2.0) that narrows the
+     * assignment, e.g. rbacCondition.ts's constrainRolesCondition, or
+     * repositoryPrefixCondition for repositories of an ABAC-mode registry.
+     * Defaults to none: the role applies to the whole scope.
      */
     condition?: string;
 }

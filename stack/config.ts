@@ -30,6 +30,7 @@ import {
     registryPrefixRule,
 } from "../components/validation";
 import { WORKLOAD_IDENTITY_TYPES } from "../components/workloadIdentityNaming";
+import { ExternalClusterConfig, kubeconfigSecretKeys, readExternalClusters } from "./externalClusters";
 
 /**
  * The stack's configuration: read once from Pulumi.<stack>.yaml by
@@ -174,6 +175,8 @@ export interface StackConfig {
     cluster: ClusterConfig;
     registry: RegistryConfig;
     workloads: WorkloadConfig[];
+    /** Clusters the stack does not create that pull from the registry (stack/externalClusters.ts). */
+    externalClusters: ExternalClusterConfig[];
 }
 
 /** Everything read from Pulumi config, before validation. Values are as YAML gave them. */
@@ -186,6 +189,7 @@ export interface RawConfig {
     cluster?: unknown;
     registry?: unknown;
     workloads?: unknown;
+    externalClusters?: unknown;
     /** Problems found while reading the config map itself (unknown keys, a key set twice). */
     readProblems?: string[];
 }
@@ -368,11 +372,12 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
     const github = readGitHub(r, raw.github, environment, workloads);
     const cluster = readCluster(r, raw.cluster, environment);
     const registry = readRegistry(r, raw.registry);
+    const externalClusters = readExternalClusters(r, raw.externalClusters, registry?.abacRepositoryPermissions ?? false);
 
     if (r.problems.length > 0 || !location || !github || !registry) {
         throw new ConfigError(r.problems, `Pulumi.${raw.stack}.yaml`);
     }
-    return { stack: raw.stack, environment, location, existingResourceGroupName, github, cluster, registry, workloads };
+    return { stack: raw.stack, environment, location, existingResourceGroupName, github, cluster, registry, workloads, externalClusters };
 }
 
 function defaultEnvironment(r: Reader, stack: string): string {
@@ -872,6 +877,7 @@ const TOP_LEVEL_KEYS = {
     cluster: "object",
     registry: "object",
     workloads: "list",
+    externalClusters: "list",
 } as const;
 type TopLevelKey = keyof typeof TOP_LEVEL_KEYS;
 
@@ -913,8 +919,9 @@ export function rawConfigFromMap(stack: string, config: Record<string, string>):
     const values: Partial<Record<TopLevelKey, unknown>> = {};
     const dotted: { key: string; top: TopLevelKey; path: string[]; value: string }[] = [];
     const known = Object.keys(TOP_LEVEL_KEYS) as TopLevelKey[];
+    const kubeconfigKeys = kubeconfigSecretKeys(config[`${PREFIX}externalClusters`]);
     for (const [key, text] of Object.entries(config)) {
-        if (!key.startsWith(PREFIX)) {
+        if (!key.startsWith(PREFIX) || kubeconfigKeys.includes(key.slice(PREFIX.length))) {
             continue;
         }
         const [top, ...path] = key.slice(PREFIX.length).split(".");
@@ -958,6 +965,7 @@ export function rawConfigFromMap(stack: string, config: Record<string, string>):
         cluster: values.cluster,
         registry: values.registry,
         workloads: values.workloads,
+        externalClusters: values.externalClusters,
         readProblems: problems,
     };
 }

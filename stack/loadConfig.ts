@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { githubBaseUrl, githubToken, githubTokenProblem, plaintextTokenProblem } from "../components/githubProvider";
-import { parseStackConfig, RawConfig, rawConfigFromMap, StackConfig } from "./config";
+import { ConfigError, parseStackConfig, RawConfig, rawConfigFromMap, StackConfig } from "./config";
+import { kubeconfigSecretProblem } from "./externalClusters";
 import { StackEnvironment } from "./program";
 
 /**
@@ -52,4 +53,29 @@ export function readStackEnvironment(env: NodeJS.ProcessEnv = process.env): Stac
         throw new Error(problem);
     }
     return { githubToken: githubToken(env, configToken), githubBaseUrl: githubBaseUrl(env, githubConfig.get("baseUrl")) };
+}
+
+/**
+ * The kubeconfig of each external cluster, by cluster name, read from the
+ * secret config key its kubeconfigSecret names. Throws one ConfigError listing
+ * every key that is unset, set in plain text, or holds a static credential
+ * (kubeconfigSecretProblem). The values stay secrets.
+ */
+export function readExternalKubeconfigs(config: StackConfig): Record<string, pulumi.Output<string>> {
+    const own = new pulumi.Config("credless-aks");
+    const problems: string[] = [];
+    const out: Record<string, pulumi.Output<string>> = {};
+    config.externalClusters.forEach((c, i) => {
+        const value = own.get(c.kubeconfigSecret);
+        const problem = kubeconfigSecretProblem(c.kubeconfigSecret, `credless-aks:externalClusters[${i}]`, value, isConfigSecret(`credless-aks:${c.kubeconfigSecret}`));
+        if (problem) {
+            problems.push(problem);
+        } else {
+            out[c.name] = pulumi.secret(value!);
+        }
+    });
+    if (problems.length > 0) {
+        throw new ConfigError(problems);
+    }
+    return out;
 }

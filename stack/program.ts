@@ -14,6 +14,7 @@ import { AksCluster } from "../components/aksCluster";
 import { ContainerRegistry } from "../components/containerRegistry";
 import { ExistingAksCluster } from "../components/existingAksCluster";
 import { ExistingContainerRegistry } from "../components/existingContainerRegistry";
+import { ExternalClusterRegistryPull } from "../components/externalClusterRegistryPull";
 import { GitHubActionsIdentity } from "../components/gitHubActionsIdentity";
 import { GitHubDeploymentSecrets } from "../components/gitHubDeploymentSecrets";
 import { githubProviderArgs } from "../components/githubProvider";
@@ -31,6 +32,8 @@ export interface StackEnvironment {
     githubToken?: string;
     /** The GitHub REST API's base URL (github:baseUrl, GITHUB_BASE_URL, or https://api.github.com/). */
     githubBaseUrl: string;
+    /** Kubeconfig of each external cluster by name, from its secret config key (stack/loadConfig.ts readExternalKubeconfigs). */
+    externalKubeconfigs?: Record<string, pulumi.Input<string>>;
 }
 
 export interface WorkloadOutput {
@@ -233,6 +236,13 @@ export function createStack(config: StackConfig, env: StackEnvironment, github: 
         };
     }
 
+    const externalClusters = createExternalClusters(config, env, {
+        registry,
+        resourceGroupName,
+        tenantId: client.tenantId,
+        tags,
+    });
+
     return {
         resourceGroupName,
         clusterName: cluster.clusterName,
@@ -251,7 +261,65 @@ export function createStack(config: StackConfig, env: StackEnvironment, github: 
         tenantId: client.tenantId,
         subscriptionId: client.subscriptionId,
         workloads,
+        externalClusters,
         kubeconfig: cluster.kubeconfig,
         clusterAdminGroupObjectId: adminGroup ? adminGroup.objectId : null,
     };
+}
+
+/** What `npm run verify` reads about one external cluster (stack output externalClusters.<name>). */
+export interface ExternalClusterOutput {
+    issuerUrl: string;
+    namespaces: string[];
+    clientId: pulumi.Output<string>;
+    principalId: pulumi.Output<string>;
+    secretName: pulumi.Output<string>;
+    refreshInterval: pulumi.Output<string>;
+    registryLoginServer: pulumi.Output<string>;
+}
+
+/** One ExternalClusterRegistryPull per credless-aks:externalClusters entry, each through a provider built from its secret kubeconfig. */
+function createExternalClusters(
+    config: StackConfig,
+    env: StackEnvironment,
+    shared: { registry: { resourceId: pulumi.Output<string>; loginServer: pulumi.Output<string> }; resourceGroupName: pulumi.Output<string>; tenantId: pulumi.Output<string>; tags: Record<string, string> },
+): Record<string, ExternalClusterOutput> {
+    const out: Record<string, ExternalClusterOutput> = {};
+    for (const c of config.externalClusters) {
+        const kubeconfig = env.externalKubeconfigs?.[c.name];
+        if (kubeconfig === undefined) {
+            throw new Error(`external cluster "${c.name}": no kubeconfig was read for it (credless-aks:${c.kubeconfigSecret}); index.ts reads them with readExternalKubeconfigs`);
+        }
+        const provider = new k8s.Provider(`external-${c.name}`, { kubeconfig: pulumi.secret(kubeconfig) });
+        const pull = new ExternalClusterRegistryPull(`external-${c.name}`, {
+            issuerUrl: c.issuerUrl,
+            kubernetesProvider: provider,
+            registry: {
+                resourceId: shared.registry.resourceId,
+                loginServer: shared.registry.loginServer,
+                abacRepositoryPermissions: config.registry.abacRepositoryPermissions,
+            },
+            namespaces: c.namespaces,
+            tenantId: shared.tenantId,
+            resourceGroupName: shared.resourceGroupName,
+            location: config.location,
+            identityName: managedIdentityName("pull", c.name, config.environment),
+            refreshInterval: c.refreshInterval,
+            repositoryPrefixes: c.repositoryPrefixes,
+            catalogLister: c.catalogLister,
+            patchDefaultServiceAccount: c.patchDefaultServiceAccount,
+            installExternalSecrets: c.installExternalSecrets,
+            tags: shared.tags,
+        });
+        out[c.name] = {
+            issuerUrl: c.issuerUrl,
+            namespaces: c.namespaces,
+            clientId: pull.clientId,
+            principalId: pull.principalId,
+            secretName: pull.secretName,
+            refreshInterval: pull.refreshInterval,
+            registryLoginServer: shared.registry.loginServer,
+        };
+    }
+    return out;
 }

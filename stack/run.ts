@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readExistingResources } from "./existing";
 import { checkGitHub } from "./githubPreflight";
-import { loadStackConfig, readStackEnvironment } from "./loadConfig";
+import { loadStackConfig, readExternalKubeconfigs, readStackEnvironment } from "./loadConfig";
 import { createStack } from "./program";
 
 /** What the program takes from its host; Pulumi passes nothing, the offline plan and the tests pass their own. */
@@ -24,7 +24,7 @@ export async function runStack(host: StackHost = {}): Promise<ReturnType<typeof 
     // Config is read and validated, GitHub asked, and an existing cluster and registry read and
     // checked, before a single resource is registered.
     const config = loadStackConfig();
-    const env = readStackEnvironment(host.env ?? process.env);
+    const env = { ...readStackEnvironment(host.env ?? process.env), externalKubeconfigs: readExternalKubeconfigs(config) };
     const github = await checkGitHub(config.github, {
         token: env.githubToken,
         baseUrl: env.githubBaseUrl,

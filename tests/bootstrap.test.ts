@@ -481,7 +481,7 @@ describe("bootstrap: the offline plan", () => {
             'managed identity "id-platform-dev-apply"',
             "obtained by: GitHub repo:contoso/platform:environment:infra-dev",
             'may: Contributor on resource group "rg-platform-dev"',
-            "may: Role Based Access Control Administrator (conditioned: may assign and remove only 13 listed roles, none of them privileged)",
+            `may: Role Based Access Control Administrator on resource group "rg-platform-dev" (may assign and remove only ${STACK_ASSIGNABLE_ROLE_IDS.length} listed roles, none of them privileged)`,
             'may: Key Vault Secrets User on secret "github-app-key-prod" of key vault "kv-contoso-test"',
             "may: Microsoft Graph Application.ReadWrite.OwnedBy (application permission, admin-consented)",
             "ADVISORY pipeline-pulumi-cloud-tokens",

@@ -60,7 +60,7 @@ describe("make it yours: Pulumi.yaml's template for pulumi new", () => {
 describe("make it yours: unknown keys and wrongly typed values", () => {
     it("names the closest known key for a misspelt top-level key", () => {
         assert.deepStrictEqual(problemsOf("dev", { ...devMap(), "credless-aks:registy": '{"namePrefix":"x"}' }), [
-            "credless-aks:registy is not a known key: did you mean credless-aks:registry? (the credless-aks: keys are environment, resourceGroup, github, cluster, registry, workloads; docs/configuration.md)",
+            "credless-aks:registy is not a known key: did you mean credless-aks:registry? (the credless-aks: keys are environment, resourceGroup, github, cluster, registry, workloads, externalClusters; docs/configuration.md)",
         ]);
         assert.strictEqual(closestKey("workload", ["github", "workloads"]), "workloads");
         assert.strictEqual(closestKey("kubernetes", ["github", "workloads"]), undefined);

@@ -20,6 +20,9 @@ import { FakeCall, fakeTool, filePodStore, memoryCounters, PodStore } from "./fi
  */
 
 export const FIXTURES = path.join(__dirname, "fixtures", "verify");
+/** The clock of every verify run in the tests. */
+export const VERIFY_NOW = "2026-11-30T12:00:00Z";
+
 export const FAKE_TOOLS = ["pulumi", "az", "kubectl", "gh", "curl"] as const;
 
 // The scenario is test data shaped by tests/fixtures/verify/fake-tool.js; tests edit it freely.
@@ -81,7 +84,7 @@ function baseDeps(): { deps: Omit<MainDeps, "env">; out: () => string; err: () =
     let err = "";
     const sleeps: number[] = [];
     // A fake clock that only the injected sleep moves: nothing in a run waits for real time.
-    let clock = 0;
+    let clock = Date.parse(VERIFY_NOW);
     return {
         deps: {
             out: (t) => (out += `${t}\n`),

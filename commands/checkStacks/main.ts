@@ -8,7 +8,7 @@
  * project's own tests never depend on the user's stack files.
  */
 import * as path from "path";
-import { collisionsWithNeighbours, planStack, readStackConfig, stackNames } from "../plan/main";
+import { collisionsWithNeighbours, planStack, readSecretKeys, readStackConfig, stackNames } from "../plan/main";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -39,7 +39,7 @@ export async function main(argv: string[], io: CheckIo = PROCESS_IO): Promise<nu
     for (const stack of stacks) {
         const file = `Pulumi.${stack}.yaml`;
         try {
-            const plan = await planStack(stack, readStackConfig(stack, dir));
+            const plan = await planStack(stack, readStackConfig(stack, dir), undefined, undefined, "stack", readSecretKeys(stack, dir));
             const clashes = collisionsWithNeighbours(stack, dir);
             if (clashes.length > 0) {
                 failed++;

@@ -53,6 +53,18 @@ export function readStackConfig(stack: string, root = ROOT): Record<string, stri
     return out;
 }
 
+/**
+ * Keys of Pulumi.<stack>.yaml set with --secret (a `secure:` value). Offline
+ * their ciphertext cannot be decrypted; it stands in for the value, marked
+ * secret, so the program sees a secret where the stack has one.
+ */
+export function readSecretKeys(stack: string, root = ROOT): string[] {
+    const config: Record<string, unknown> = parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8"))?.config ?? {};
+    return Object.entries(config)
+        .filter(([, value]) => typeof value === "object" && value !== null && "secure" in value)
+        .map(([key]) => key);
+}
+
 /** The stack names of the Pulumi.<stack>.yaml files in `root`, sorted. */
 export function stackNames(root: string): string[] {
     return fs
@@ -87,6 +99,7 @@ export async function planStack(
     programPath = path.join(ROOT, "index.ts"),
     azure?: FakeAzure,
     project: ProjectName = "stack",
+    secretKeys: string[] = [],
 ): Promise<Plan> {
     delete require.cache[require.resolve(programPath)];
     // No environment: the offline plan never reaches GitHub, and says what it assumed instead.
@@ -97,6 +110,7 @@ export async function planStack(
         project: PROJECTS[project].name,
         stack,
         config,
+        secretKeys,
         // A preview: the program behaves as under `pulumi preview` (no GitHub token needed).
         preview: true,
     });
@@ -207,7 +221,7 @@ export async function main(argv: string[], io: PlanIo = PROCESS_IO): Promise<num
     const root = args.dir ? path.resolve(args.dir) : path.join(io.root, folder);
     let plan: Plan;
     try {
-        plan = await planStack(args.stack, readStackConfig(args.stack, root), path.join(ROOT, folder, "index.ts"), undefined, args.project);
+        plan = await planStack(args.stack, readStackConfig(args.stack, root), path.join(ROOT, folder, "index.ts"), undefined, args.project, readSecretKeys(args.stack, root));
     } catch (e) {
         if (e instanceof ConfigError || e instanceof ExistingResourceError) {
             io.stderr(`${e.message}\n`);

@@ -2,7 +2,7 @@
  * Renders a plan (resource tree, trust map, policy results) as text,
  * Markdown with a Mermaid trust map, or JSON. Pure: input in, string out.
  */
-import { buildTrustMap, EXISTING_TYPES, ResourceRecord, ServicePrincipalLookup, TrustMap, trustMapLines, trustMapMermaid, TYPES } from "./trustMap";
+import { buildTrustMap, describeCondition, EXISTING_TYPES, ResourceRecord, ServicePrincipalLookup, TrustMap, trustMapLines, trustMapMermaid, TYPES } from "./trustMap";
 
 export interface PlanResource extends ResourceRecord {
     parent: string;
@@ -72,7 +72,9 @@ export function securitySettings(r: ResourceRecord): string {
         case TYPES.registry:
             return `sku=${i.sku?.name ?? "unset"} adminUser=${onOff(i.adminUserEnabled)} anonymousPull=${onOff(i.anonymousPullEnabled)}`;
         case TYPES.roleAssignment:
-            return `principalType=${i.principalType ?? "unset"}`;
+            return `principalType=${i.principalType ?? "unset"}${i.condition ? ` condition=${describeCondition(i.condition)}` : ""}`;
+        case TYPES.externalSecret:
+            return `refreshInterval=${i.spec?.refreshInterval ?? "unset"} target=${i.spec?.target?.name ?? "unset"} type=${i.spec?.target?.template?.type ?? "unset"}`;
         case TYPES.applicationCredential:
         case TYPES.managedIdentityCredential:
             return `subject=${i.subject}`;

@@ -15,6 +15,8 @@ export interface ResourceRecord {
     id: string;
     inputs: Record<string, any>;
     state: Record<string, any>;
+    /** Reference of the resource's provider, when known: tells which cluster a Kubernetes object is on. */
+    provider?: string;
 }
 
 export const TYPES = {
@@ -29,6 +31,9 @@ export const TYPES = {
     applicationCredential: "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential",
     appRoleAssignment: "azuread:index/appRoleAssignment:AppRoleAssignment",
     group: "azuread:index/group:Group",
+    serviceAccount: "kubernetes:core/v1:ServiceAccount",
+    externalSecret: "kubernetes:external-secrets.io/v1:ExternalSecret",
+    clusterGenerator: "kubernetes:generators.external-secrets.io/v1alpha1:ClusterGenerator",
 } as const;
 
 /**
@@ -113,6 +118,19 @@ export interface Grant {
     /** Pulumi resource name of the role assignment. */
     assignment: string;
     principalType?: string;
+    /** The assignment's ABAC condition, when it has one. */
+    condition?: string;
+}
+
+/** A registry pull secret that External Secrets Operator writes with the identity's token (ExternalClusterRegistryPull). */
+export interface PullSecret {
+    namespace: string;
+    secretName: string;
+    /** The registry's login server. */
+    registry: string;
+    refreshInterval: string;
+    /** Pulumi resource name of the ExternalSecret. */
+    externalSecret: string;
 }
 
 /** An application permission of an API held by an identity: an app role assignment, which is admin consent. */
@@ -157,6 +175,8 @@ export interface TrustedIdentity {
     apiPermissions?: ApiGrant[];
     /** For groups: the clusters whose admins the group's members are. */
     clusterAdminOf?: ClusterAdminGrant[];
+    /** Pull secrets refreshed with this identity's tokens, on clusters the stack does not create. */
+    pullSecrets?: PullSecret[];
 }
 
 export interface TrustMap {
@@ -204,18 +224,6 @@ function describeObtainer(issuer: string, subject: string, audiences: string[], 
         return { kind: "kubernetes", label: `Kubernetes ${subject} via ${via}`, issuer, subject, audiences, credential };
     }
     return { kind: "external", label: `${subject} from ${issuer}`, issuer, subject, audiences, credential };
-}
-
-/** A role assignment condition in a few words: which roles it lets its holder assign, when it has rbacCondition.ts's shape. */
-function conditionSummary(condition: string): string {
-    const roles = constrainedRoles(condition);
-    if (!roles) {
-        return "a custom condition";
-    }
-    const privileged = roles.write.filter((id) => PRIVILEGED_ROLE_IDS.includes(id));
-    return privileged.length === 0
-        ? `may assign and remove only ${roles.write.length} listed roles, none of them privileged`
-        : `may assign privileged roles: ${privileged.map((id) => roleNameOf(id) ?? id).join(", ")}`;
 }
 
 /** Builds the trust map from the recorded resources of one program run, and the service principals it looked up. */
@@ -295,17 +303,19 @@ export function buildTrustMap(recorded: ResourceRecord[], deployerObjectId?: str
         const roleDefinitionId: string = ra.inputs.roleDefinitionId ?? "";
         const roleId = roleDefinitionId.split("/").pop() ?? "";
         identity.grants.push({
-            role: (roleNameOf(roleId) ?? `custom role ${roleId}`) + (ra.inputs.condition ? ` (conditioned: ${conditionSummary(String(ra.inputs.condition))})` : ""),
+            role: roleNameOf(roleId) ?? `custom role ${roleId}`,
             roleDefinitionId,
             scope: ra.inputs.scope,
             scopeLabel: describeScope(ra.inputs.scope, resources),
             assignment: ra.name,
             principalType: ra.inputs.principalType,
+            ...(ra.inputs.condition ? { condition: ra.inputs.condition } : {}),
         });
     }
     addApiPermissions(resources, lookups, byPrincipal, add, deployerObjectId);
     addClusterAdminGroups(resources, byPrincipal, add, deployerObjectId);
     addPodCreators(identities, resources);
+    addPullSecrets(identities, resources);
     return { identities };
 }
 
@@ -427,6 +437,53 @@ function addPodCreators(identities: TrustedIdentity[], resources: ResourceRecord
     }
 }
 
+/**
+ * The pull secrets an identity's tokens refresh: ESO's ACR generator reads the
+ * client id from the annotation of the service account it names, in the
+ * ExternalSecret's namespace, on the same cluster (same provider).
+ */
+function addPullSecrets(identities: TrustedIdentity[], resources: ResourceRecord[]): void {
+    const provider = (r: ResourceRecord) => r.provider ?? "";
+    for (const es of resources.filter((r) => r.type === TYPES.externalSecret)) {
+        const namespace: string = es.inputs.metadata?.namespace;
+        const ref = (es.inputs.spec?.dataFrom ?? []).map((d: any) => d.sourceRef?.generatorRef).find((g: any) => g?.kind === "ClusterGenerator");
+        const generator = resources.find((r) => r.type === TYPES.clusterGenerator && r.inputs.metadata?.name === ref?.name && provider(r) === provider(es));
+        const acr = generator?.inputs.spec?.generator?.acrAccessTokenSpec;
+        const accountName = acr?.auth?.workloadIdentity?.serviceAccountRef?.name;
+        const account = resources.find(
+            (r) => r.type === TYPES.serviceAccount && r.inputs.metadata?.namespace === namespace && r.inputs.metadata?.name === accountName && provider(r) === provider(es),
+        );
+        const clientId = account?.inputs.metadata?.annotations?.["azure.workload.identity/client-id"];
+        const identity = identities.find((i) => clientId !== undefined && eq(i.clientId, clientId));
+        if (identity) {
+            (identity.pullSecrets ??= []).push({
+                namespace,
+                secretName: es.inputs.spec?.target?.name ?? es.inputs.metadata?.name,
+                registry: acr.registry,
+                refreshInterval: es.inputs.spec?.refreshInterval ?? "1h",
+                externalSecret: es.name,
+            });
+        }
+    }
+}
+
+/**
+ * A grant's condition in a few words: which roles it lets its holder assign
+ * (rbacCondition.ts's shape), the repository prefixes of an ACR ABAC
+ * condition, else that there is one.
+ */
+export function describeCondition(condition: string): string {
+    const roles = constrainedRoles(condition);
+    if (roles) {
+        const privileged = roles.write.filter((id) => PRIVILEGED_ROLE_IDS.includes(id));
+        return privileged.length === 0
+            ? `may assign and remove only ${roles.write.length} listed roles, none of them privileged`
+            : `may assign privileged roles: ${privileged.map((id) => roleNameOf(id) ?? id).join(", ")}`;
+    }
+    const prefixes = [...condition.matchAll(/repositories:name\] StringStartsWithIgnoreCase '([^']*)'/g)].map((m) => m[1]);
+    return prefixes.length > 0 ? `only repositories starting with ${prefixes.map((p) => `"${p}"`).join(", ")}` : "limited by an ABAC condition";
+}
+
 /** A label for a Mermaid node or edge in double quotes: inner quotes dropped, angle brackets escaped. */
 function mermaidText(text: string): string {
     return text.replace(/"/g, "").replace(/[<>]/g, (c) => (c === "<" ? "#lt;" : "#gt;"));
@@ -460,7 +517,12 @@ export function trustMapMermaid(map: TrustMap): string {
         }
         for (const g of identity.grants) {
             const sNode = node(`scope:${g.scope}`, g.scopeLabel, "round");
-            lines.push(`    ${idNode} -->|"${mermaidText(g.role)}"| ${sNode}`);
+            const role = g.condition ? `${g.role} (${describeCondition(g.condition)})` : g.role;
+            lines.push(`    ${idNode} -->|"${mermaidText(role)}"| ${sNode}`);
+        }
+        for (const p of identity.pullSecrets ?? []) {
+            const pNode = node(`pull:${p.externalSecret}`, `pull secret ${p.namespace}/${p.secretName} for ${p.registry}`, "round");
+            lines.push(`    ${idNode} -->|"refreshes every ${mermaidText(p.refreshInterval)}"| ${pNode}`);
         }
         for (const p of identity.apiPermissions ?? []) {
             const apiNode = node(`api:${p.resourceObjectId}`, p.api, "round");
@@ -491,7 +553,10 @@ export function trustMapLines(map: TrustMap): string[] {
             out.push("  obtained by: nobody (no federated credential)");
         }
         for (const g of identity.grants) {
-            out.push(`  may: ${g.role} on ${g.scopeLabel}`);
+            out.push(`  may: ${g.role} on ${g.scopeLabel}${g.condition ? ` (${describeCondition(g.condition)})` : ""}`);
+        }
+        for (const p of identity.pullSecrets ?? []) {
+            out.push(`  refreshes: pull secret "${p.secretName}" in namespace "${p.namespace}" for ${p.registry}, every ${p.refreshInterval}`);
         }
         for (const p of identity.apiPermissions ?? []) {
             out.push(`  may: ${apiPermissionLabel(p)}`);

@@ -1,4 +1,5 @@
 import { spawn } from "child_process";
+import { externalSecretState, ExternalSecretState, SecretShape } from "./externalSecretState";
 
 /**
  * Every call the verify command makes to the outside world: the `pulumi`,
@@ -82,6 +83,10 @@ export interface Adapters {
     getPod(namespace: string, name: string): Promise<PodState | null>;
     podLogs(namespace: string, name: string): Promise<string>;
     deletePod(namespace: string, name: string): Promise<void>;
+    /** On kube context `context`: an ExternalSecret's spec and status, or null if it does not exist. */
+    externalSecret(context: string, namespace: string, name: string): Promise<ExternalSecretState | null>;
+    /** On kube context `context`: a Secret's type and data key names (never values), or null if it does not exist. */
+    secretShape(context: string, namespace: string, name: string): Promise<SecretShape | null>;
 }
 
 export interface AdapterOptions {
@@ -427,6 +432,42 @@ export function createAdapters(options: AdapterOptions): Adapters {
 
         async deletePod(namespace, name) {
             await call("kubectl", [...kubectlBase(), "delete", "pod", name, "--namespace", namespace, "--ignore-not-found", "--wait=false"]);
+        },
+
+        async externalSecret(context, namespace, name) {
+            try {
+                const out = await call("kubectl", ["--context", context, "get", "externalsecret.external-secrets.io", name, "--namespace", namespace, "--output", "json"]);
+                return externalSecretState(parseJson<unknown>("kubectl", out));
+            } catch (e) {
+                if (notFound(e) && !/resource type/i.test((e as Error).message)) {
+                    return null;
+                }
+                throw e;
+            }
+        },
+
+        async secretShape(context, namespace, name) {
+            try {
+                // The template prints the type and the data key names; no value leaves the cluster.
+                const out = await call("kubectl", [
+                    "--context",
+                    context,
+                    "get",
+                    "secret",
+                    name,
+                    "--namespace",
+                    namespace,
+                    "--output",
+                    "go-template={{.type}}{{range $k, $v := .data}} {{$k}}{{end}}",
+                ]);
+                const [type, ...keys] = out.trim().split(/\s+/);
+                return { type: type ?? "", keys };
+            } catch (e) {
+                if (notFound(e)) {
+                    return null;
+                }
+                throw e;
+            }
         },
     };
 }

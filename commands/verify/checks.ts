@@ -5,6 +5,7 @@ import { CheckResult, classifyCheckAcr, compareSubjects, describeDifference, too
 import { StackOutputs } from "./outputs";
 import { PropagationWait, retryWhilePropagating } from "./propagation";
 import { checkWorkload, PodRunOptions } from "./workloadCheck";
+import { checkExternalCluster } from "./externalClusterCheck";
 
 /**
  * The checks, each over the adapter interface only, in the order of the trust
@@ -194,6 +195,9 @@ export async function runChecks(adapters: Adapters, outputs: StackOutputs, pod: 
     for (const [workloadName, workload] of workloads) {
         const check = () => guard(`workload ${workloadName}: token exchange`, () => checkWorkload(adapters, workloadName, workload, pod));
         results.push(await retryWhilePropagating(check, wait));
+    }
+    for (const [clusterName, cluster] of Object.entries(outputs.externalClusters)) {
+        results.push(...(await checkExternalCluster(adapters, clusterName, cluster, new Date(wait.now()))));
     }
     results.push(await checkGitHubFederatedCredentials(adapters, outputs));
     results.push(await checkGitHubSecrets(adapters, outputs));

@@ -10,6 +10,17 @@ export interface WorkloadOutput {
     serviceAccount: string;
 }
 
+/** One entry of the stack output externalClusters (stack/program.ts ExternalClusterOutput). */
+export interface ExternalClusterOutput {
+    issuerUrl: string;
+    namespaces: string[];
+    clientId: string;
+    principalId: string;
+    secretName: string;
+    refreshInterval: string;
+    registryLoginServer: string;
+}
+
 export interface StackOutputs {
     resourceGroupName: string;
     clusterName: string;
@@ -32,6 +43,8 @@ export interface StackOutputs {
     tenantId: string;
     subscriptionId: string;
     workloads: Record<string, WorkloadOutput>;
+    /** Clusters the stack does not create; empty for a stack without (or from before) external clusters. */
+    externalClusters: Record<string, ExternalClusterOutput>;
 }
 
 export class StackOutputError extends Error {
@@ -61,6 +74,8 @@ const STRING_KEYS = [
 ] as const;
 
 const WORKLOAD_KEYS = ["clientId", "principalId", "namespace", "serviceAccount"] as const;
+
+const EXTERNAL_CLUSTER_KEYS = ["issuerUrl", "clientId", "principalId", "secretName", "refreshInterval", "registryLoginServer"] as const;
 
 const isNonEmptyString = (v: unknown): v is string => typeof v === "string" && v !== "";
 
@@ -104,6 +119,22 @@ export function parseStackOutputs(stack: string, raw: Record<string, unknown>): 
             }
         }
     }
+    const externalClusters = raw.externalClusters ?? {};
+    if (typeof externalClusters !== "object" || Array.isArray(externalClusters)) {
+        problems.push(`externalClusters: expected an object keyed by cluster name, got ${JSON.stringify(externalClusters)}`);
+    } else {
+        for (const [name, c] of Object.entries(externalClusters as Record<string, unknown>)) {
+            const fields = (c ?? {}) as Record<string, unknown>;
+            for (const key of EXTERNAL_CLUSTER_KEYS) {
+                if (!isNonEmptyString(fields[key])) {
+                    problems.push(`externalClusters.${name}.${key}: expected a non-empty string, got ${JSON.stringify(fields[key])}`);
+                }
+            }
+            if (!Array.isArray(fields.namespaces) || fields.namespaces.length === 0 || !fields.namespaces.every(isNonEmptyString)) {
+                problems.push(`externalClusters.${name}.namespaces: expected a non-empty array of strings, got ${JSON.stringify(fields.namespaces)}`);
+            }
+        }
+    }
     if (problems.length > 0) {
         throw new StackOutputError(stack, problems);
     }
@@ -113,5 +144,6 @@ export function parseStackOutputs(stack: string, raw: Record<string, unknown>): 
         githubEnvironment: scope === "environment" ? (environment as string) : null,
         githubSecretsScope: scope as "environment" | "repository",
         workloads: workloads as Record<string, WorkloadOutput>,
+        externalClusters: externalClusters as Record<string, ExternalClusterOutput>,
     };
 }
