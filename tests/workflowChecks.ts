@@ -11,6 +11,7 @@ import { parse } from "yaml";
 export interface Workflow {
     on?: unknown;
     permissions?: unknown;
+    env?: Record<string, string>;
     jobs?: Record<string, Job>;
 }
 

@@ -1,8 +1,9 @@
 import * as assert from "assert";
-import { readdirSync, readFileSync } from "fs";
+import { existsSync, readdirSync, readFileSync } from "fs";
 import * as path from "path";
+import { parse } from "yaml";
 import { GITHUB_SECRET_NAMES, GITHUB_VARIABLE_NAMES } from "../components/githubConstants";
-import { AKS_AAD_SERVER_APP_ID } from "../components/microsoftConstants";
+import { AKS_AAD_SERVER_APP_ID, WORKLOAD_IDENTITY } from "../components/microsoftConstants";
 import { BUILT_IN_ROLES, PRIVILEGED_ROLE_IDS } from "../components/roles";
 import { ACTION_INPUTS } from "./actionInputs";
 import {
@@ -118,7 +119,48 @@ describe("build-and-push.yml (the app's workflow)", () => {
     it("reaches the cluster through kubelogin's non-interactive azurecli mode and deploys into the namespace", () => {
         assert.match(runs, /az aks get-credentials --resource-group "\$AKS_RESOURCE_GROUP" --name "\$AKS_CLUSTER_NAME"/);
         assert.match(runs, /kubelogin convert-kubeconfig -l azurecli/);
-        assert.match(runs, /kubectl --namespace "\$NAMESPACE" set image/);
+        assert.match(runs, /kubectl --namespace "\$NAMESPACE" apply --filename -/);
+        assert.match(runs, /kubectl --namespace "\$NAMESPACE" rollout status "deployment\/\$DEPLOYMENT"/);
+    });
+
+    describe("the files it builds and applies (examples/app-repository)", () => {
+        const APP = path.join(ROOT, "examples", "app-repository");
+        const env = wf.env ?? {};
+        const manifestText = readFileSync(path.join(APP, "deploy", "deployment.yaml"), "utf8");
+        /** The manifest as the workflow's sed renders it for an image. */
+        const rendered = (image: string) => {
+            const script = /sed "s\|image: IMAGE\$\|image: \$image\|" deploy\/deployment\.yaml/.exec(runs);
+            assert.ok(script, "the deploy step renders deploy/deployment.yaml with sed");
+            return parse(manifestText.replace(/image: IMAGE$/gm, `image: ${image}`)) as {
+                metadata: { name: string };
+                spec: { template: { metadata: { labels: Record<string, string> }; spec: { serviceAccountName: string; containers: { image: string }[] } } };
+            };
+        };
+
+        it("has a Dockerfile for the build step's context, running as a numeric non-root user", () => {
+            const dockerfile = readFileSync(path.join(APP, "Dockerfile"), "utf8");
+            assert.match(dockerfile, /^USER [1-9][0-9]*$/m, "runAsNonRoot can verify only a numeric user");
+            for (const copied of [...dockerfile.matchAll(/^COPY (\S+) /gm)].map((m) => m[1])) {
+                assert.ok(existsSync(path.join(APP, copied)), `${copied} is copied but missing`);
+            }
+        });
+
+        it("applies a Deployment named as the workflow's DEPLOYMENT, with the pushed image in its one container", () => {
+            const image = "contosogeo.azurecr.io/geofencing-api:0123abc";
+            const deployment = rendered(image);
+            assert.strictEqual(deployment.metadata.name, env.DEPLOYMENT);
+            assert.deepStrictEqual(deployment.spec.template.spec.containers.map((c) => c.image), [image]);
+        });
+
+        it("runs its pods as the stack's workload service account, labelled for the workload identity webhook", () => {
+            const fixture = parse(readFileSync(path.join(ROOT, "tests", "fixtures", "stacks", "Pulumi.dev.yaml"), "utf8")).config["credless-aks:workloads"] as { name: string; namespace: string; serviceAccount: string }[];
+            const workload = fixture.find((w) => w.name === env.DEPLOYMENT);
+            assert.ok(workload, `the sample stack has a workload ${env.DEPLOYMENT}`);
+            assert.strictEqual(env.NAMESPACE, workload.namespace);
+            const pod = rendered("x").spec.template;
+            assert.strictEqual(pod.spec.serviceAccountName, workload.serviceAccount);
+            assert.strictEqual(pod.metadata.labels[WORKLOAD_IDENTITY.useLabel], "true");
+        });
     });
 });
 
