@@ -6,7 +6,6 @@
  * dependencies and options. Unknown invokes fail loudly.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { debuggerOnlyWhileSerializing } from "./closureDebugger";
 import { FAKE, fakeGuid, fakeIssuerUrl, fakeKubeletObjectId, fakeUserKubeconfig } from "./fakes";
 
 export * from "./fakes";
@@ -158,7 +157,6 @@ export async function runUnderMocks<T>(
     const calls: { token: string; inputs: Record<string, any> }[] = [];
     const pending = new Map<string, Partial<Recorded>>();
     runCounter++;
-    debuggerOnlyWhileSerializing();
 
     pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
     await pulumi.runtime.setMocks(
