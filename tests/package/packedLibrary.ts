@@ -1,6 +1,6 @@
 /**
  * The component library as another stack gets it, prepared by
- * tests/library.test.ts's before(): `npm pack` (its prepack builds dist/
+ * tests/package/library.test.ts's before(): `npm pack` (its prepack builds dist/
  * with TypeScript 5.9, npm run build), unpacked into a scratch consumer's
  * node_modules, and a TypeScript consumer type-checked against it.
  */
@@ -9,9 +9,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
-import { FAKE, fakeIssuerUrl } from "../commands/plan/fakes";
+import { FAKE, fakeIssuerUrl } from "../../commands/plan/fakes";
 
-const ROOT = path.join(__dirname, "..");
+const ROOT = path.join(__dirname, "..", "..");
 const execFileAsync = promisify(execFile);
 
 /** TypeScript 7's native compiler, as this repository installs it (package.json: typescript7); npm test's type-check step runs it too. */
