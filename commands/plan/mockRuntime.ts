@@ -194,8 +194,10 @@ export async function runUnderMocks<T>(
     );
 
     // Capture what the mocks' newResource does not receive: parent, dependencies and options.
-    const settings = require("@pulumi/pulumi/runtime/settings");
-    const monitor = settings.getMonitor();
+    // The one hook into the SDK (CONTRIBUTING.md, "The one hook into the Pulumi SDK"): getMonitor is
+    // public; waitForRPCs (runtime/settings.js) is in the runtime namespace but not in its typings.
+    const settings = pulumi.runtime as typeof pulumi.runtime & { waitForRPCs(): Promise<void> };
+    const monitor: any = settings.getMonitor();
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: any) => {
         const parent: string = req.getParent();
