@@ -85,6 +85,7 @@ const fmtMs = (ms: number) => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${
 const fmtMb = (kb: number) => `${Math.round(kb / 1024)} MB`;
 
 function main(): void {
+    const started = performance.now();
     const runsArg = process.argv.indexOf("--runs");
     const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
     fs.mkdirSync(WORK, { recursive: true });
@@ -199,6 +200,8 @@ function main(): void {
     const clusterSeconds = TYPICAL_SECONDS["azure-native:containerservice:ManagedCluster"];
     out.push(`Deployment critical path (dev, typical provisioning times from dev/bench/criticalPath.ts): ${cp.seconds} s along ${cp.chain.length} resources, against ${cp.sequentialSeconds} s one after another (${(cp.sequentialSeconds / cp.seconds).toFixed(1)}x); the cluster alone is ${clusterSeconds} s.`);
     out.push(`Chain: ${cp.chain.map((n) => `${n.urn.split("::").pop()} (${n.type.split(":").pop()})`).join(" -> ")}`);
+    out.push("");
+    out.push(`The bench itself took ${fmtMs(performance.now() - started)}.`);
     process.stdout.write(out.join("\n") + "\n");
 }
 
