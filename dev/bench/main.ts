@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: measures, on the machine it runs on, the offline plan
  * (dev, prod, and 1/10/50/100 workloads), the SDK import floor, `npm test`
- * and its two steps (wall and CPU time), CI's TypeScript 5.9 steps, the naive
+ * (wall and CPU time; its type-check step alone; the same with mocha in one
+ * process), CI's packed-library and TypeScript 5.9 steps, the naive
  * ts-node baseline (once), and the deployment's critical path. Prints
  * Markdown tables; medians over runs (3 unless --runs N).
  * A benchmark, not a test: it asserts nothing and is not part of `npm test`.
@@ -76,7 +77,10 @@ function planSamples(label: string, stack: string, config: Record<string, string
     return Array.from({ length: runs }, () => child("planChild", [file, stack], loader));
 }
 
-type Variant = "test" | "typecheck" | "parallel" | "serial";
+type Variant = "test" | "typecheck" | "serial";
+
+/** npm test's two steps, with mocha in one process: what npm test would be without its 2 workers (CONTRIBUTING.md, Speed). */
+const SERIAL_TEST = "npm run -s typecheck && node node_modules/mocha/bin/mocha.js 'tests/*.test.ts'";
 type Round = Record<Variant, Timed>;
 
 /** The program's own cost per workload, which noise can put at or below zero when it is small. */
@@ -91,7 +95,7 @@ function main(): void {
     fs.mkdirSync(WORK, { recursive: true });
     const out: string[] = [];
     const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-    out.push(`credless-aks benchmark: ${os.cpus().length} x ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}; medians of ${runs} runs`);
+    out.push(`credless-aks benchmark: ${os.cpus().length} x ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}; medians of ${runs} runs; load average ${os.loadavg()[0].toFixed(1)} at the start`);
     out.push("");
 
     const rows: { label: string; n: number; samples: Sample[] }[] = [];
@@ -162,8 +166,8 @@ function main(): void {
     const variants: [Variant, () => Timed][] = [
         ["test", () => time("npm", ["test", "--silent"])],
         ["typecheck", () => time("npm", ["run", "--silent", "typecheck"])],
-        ["parallel", () => time(node, [mocha, "--parallel", "--jobs", "2", "tests/*.test.ts"])],
-        ["serial", () => time(node, [mocha, "tests/*.test.ts"])],
+        // npm test's command with mocha in one process instead of on 2 workers.
+        ["serial", () => time("sh", ["-c", SERIAL_TEST])],
     ];
     const rounds = Array.from({ length: runs }, (_, i) => {
         const round = {} as Round;
@@ -182,8 +186,7 @@ function main(): void {
     out.push("|---|---|---|");
     out.push(`| npm test, as a whole (\`${scripts.test}\`) | ${med((r) => r.test)} |`);
     out.push(`| its type-check step alone (\`npm run typecheck\`: TypeScript 7's native compiler) | ${med((r) => r.typecheck)} |`);
-    out.push(`| its mocha step alone (\`mocha --parallel --jobs 2 'tests/*.test.ts'\`: 2 worker processes, TypeScript loaded by sucrase) | ${med((r) => r.parallel)} |`);
-    out.push(`| the mocha step in one process (\`mocha 'tests/*.test.ts'\`) | ${med((r) => r.serial)} |`);
+    out.push(`| the same with mocha in one process (\`${SERIAL_TEST}\`) | ${med((r) => r.serial)} |`);
     out.push("");
     out.push("| once | wall time | CPU time, all its processes |");
     out.push("|---|---|---|");
@@ -201,7 +204,7 @@ function main(): void {
     out.push(`Deployment critical path (dev, typical provisioning times from dev/bench/criticalPath.ts): ${cp.seconds} s along ${cp.chain.length} resources, against ${cp.sequentialSeconds} s one after another (${(cp.sequentialSeconds / cp.seconds).toFixed(1)}x); the cluster alone is ${clusterSeconds} s.`);
     out.push(`Chain: ${cp.chain.map((n) => `${n.urn.split("::").pop()} (${n.type.split(":").pop()})`).join(" -> ")}`);
     out.push("");
-    out.push(`The bench itself took ${fmtMs(performance.now() - started)}.`);
+    out.push(`The bench itself took ${fmtMs(performance.now() - started)}; load average ${os.loadavg()[0].toFixed(1)} at the end.`);
     process.stdout.write(out.join("\n") + "\n");
 }
 
