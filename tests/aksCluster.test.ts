@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { runtime } from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { AksCluster, AksClusterArgs } from "../components/aksCluster";
 import { AKS_AAD_SERVER_APP_ID } from "../components/microsoftConstants";
@@ -277,7 +277,7 @@ describe("AksCluster: outputs", () => {
             const args: string[] = parse(kubeconfig).users[0].user.exec.args;
             assert.deepStrictEqual(args.slice(0, 5), ["get-token", "--login", kubeloginMode ?? "azurecli", "--server-id", AKS_AAD_SERVER_APP_ID]);
             const sent = one(resources, K8S_PROVIDER).inputs.kubeconfig;
-            assert.strictEqual(sent[specialSigKey], specialSecretSig, "the provider receives the kubeconfig as a secret");
+            assert.strictEqual(sent[runtime.specialSigKey], runtime.specialSecretSig, "the provider receives the kubeconfig as a secret");
             assert.strictEqual(sent.value, kubeconfig);
         }
     });

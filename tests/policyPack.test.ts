@@ -5,22 +5,23 @@ import { AnalyzeRequest, AnalyzeResponse, AnalyzerInfo, AnalyzerResourceOptions 
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { policies } from "../policy/policies";
-import { policyHost, stopPolicyHost } from "./policyHost";
+import { PolicyHost, startPolicyHost } from "./policyHost";
 import { TYPES } from "./resourceTypes";
 
 /** Talks to policy/ over the analyzer protocol, served as the Pulumi CLI serves it (tests/policyHost.ts). */
 describe("policy pack served as the Pulumi CLI starts it", function () {
     this.timeout(120000);
+    let host: PolicyHost;
     let client: AnalyzerClient;
 
     before(async () => {
-        const { port } = await policyHost.get();
-        client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+        host = await startPolicyHost();
+        client = new AnalyzerClient(`127.0.0.1:${host.port}`, grpc.credentials.createInsecure());
     });
 
-    after(async () => {
+    after(() => {
         client?.close();
-        await stopPolicyHost();
+        host?.stop();
     });
 
     it("serves every policy of policy/policies.ts under the pack name credless-aks", async () => {

@@ -44,8 +44,7 @@ describe("verify: a healthy environment (processes)", () => {
     let run: VerifyRun;
     let report: Report;
     before(async () => {
-        // Run while the tests before this file ran (tests/verifyHarness.ts, healthyProcessesRun).
-        run = await healthyProcessesRun.get();
+        run = await healthyProcessesRun();
         report = JSON.parse(run.out) as Report;
     });
 

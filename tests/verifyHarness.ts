@@ -3,7 +3,6 @@ import * as os from "os";
 import * as path from "path";
 import { missingToolError, ToolRunner } from "../commands/verify/adapters";
 import { main, MainDeps } from "../commands/verify/main";
-import { EarlyFixture } from "./earlyFixture";
 import { FakeCall, fakeTool, filePodStore, memoryCounters, PodStore } from "./fixtures/verify/fake-tool";
 
 /**
@@ -69,14 +68,11 @@ export function withSecondWorkload(s: Scenario): Scenario {
 
 /**
  * `verify dev --format json` against the healthy scenario with two workloads,
- * through the fake executables: the one full run of the real spawn path. It
- * spends its time waiting for 14 processes, so it is an early fixture
- * (tests/earlyFixture.ts), run in mocha's main process while the tests
- * before tests/verify.test.ts run.
+ * through the fake executables: the one full run of the real spawn path.
  */
-export const healthyProcessesRun = new EarlyFixture<VerifyRun>("verify-healthy-processes", () =>
-    runVerify(withSecondWorkload(healthyScenario()), ["dev", "--format", "json"], { mode: "processes" }),
-);
+export function healthyProcessesRun(): Promise<VerifyRun> {
+    return runVerify(withSecondWorkload(healthyScenario()), ["dev", "--format", "json"], { mode: "processes" });
+}
 
 /** The deps of one run, besides env and runTool; the same in both modes. */
 function baseDeps(): { deps: Omit<MainDeps, "env">; out: () => string; err: () => string; sleeps: number[] } {

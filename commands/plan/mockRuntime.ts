@@ -6,7 +6,6 @@
  * dependencies and options. Unknown invokes fail loudly.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { debuggerOnlyWhileSerializing } from "./closureDebugger";
 import { FAKE, FAKE_GRAPH_SERVICE_PRINCIPAL, fakeGuid, fakeIssuerUrl, fakeKubeletObjectId, fakeUserKubeconfig } from "./fakes";
 
 export * from "./fakes";
@@ -278,7 +277,6 @@ export async function runUnderMocks<T>(
     const calls: RunResult<T>["calls"] = [];
     const pending = new Map<string, Partial<Recorded>>();
     runCounter++;
-    debuggerOnlyWhileSerializing();
 
     pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
     await pulumi.runtime.setMocks(
@@ -317,8 +315,10 @@ export async function runUnderMocks<T>(
     );
 
     // Capture what the mocks' newResource does not receive: parent, dependencies and options.
-    const settings = require("@pulumi/pulumi/runtime/settings");
-    const monitor = settings.getMonitor();
+    // The one hook into the SDK (CONTRIBUTING.md, "The one hook into the Pulumi SDK"): getMonitor is
+    // public; waitForRPCs (runtime/settings.js) is in the runtime namespace but not in its typings.
+    const settings = pulumi.runtime as typeof pulumi.runtime & { waitForRPCs(): Promise<void> };
+    const monitor: any = settings.getMonitor();
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: any) => {
         const parent: string = req.getParent();

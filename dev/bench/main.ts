@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: measures, on the machine it runs on, the offline plan
  * (dev, prod, and 1/10/50/100 workloads), the SDK import floor, `npm test`
- * with its parts and variants (wall and CPU time) against the naive ts-node
- * baseline, and the deployment's critical path. Prints Markdown tables;
- * medians over runs.
+ * (wall and CPU time; its type-check step alone; the same with mocha on 2
+ * workers), CI's packed-library and TypeScript 5.9 steps, the naive
+ * ts-node baseline (once), and the deployment's critical path. Prints
+ * Markdown tables; medians over runs (3 unless --runs N).
  * A benchmark, not a test: it asserts nothing and is not part of `npm test`.
  */
 import { spawnSync } from "child_process";
@@ -12,8 +13,6 @@ import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { FIXTURE_STACKS, readStackConfig } from "../../commands/plan/main";
-import { NICENESS_ENV } from "../../tests/earlyFixture";
-import { NATIVE_COMPILER_ENV, NATIVE_TSC, TYPE_CHECK_ARGS } from "../../tests/typeCheck";
 import { criticalPath, GraphNode, TYPICAL_SECONDS } from "./criticalPath";
 import { Timed, timeCommand } from "./times";
 
@@ -78,7 +77,10 @@ function planSamples(label: string, stack: string, config: Record<string, string
     return Array.from({ length: runs }, () => child("planChild", [file, stack], loader));
 }
 
-type Variant = "test" | "script" | "mainOnly" | "parallel" | "defaultYoung" | "normalPriority" | "naive" | "naiveParallel";
+type Variant = "test" | "typecheck" | "parallel";
+
+/** npm test's two steps, with mocha on 2 workers (CONTRIBUTING.md, Speed). */
+const PARALLEL_TEST = "npm run -s typecheck && node node_modules/mocha/bin/mocha.js --parallel --jobs 2 'tests/*.test.ts'";
 type Round = Record<Variant, Timed>;
 
 /** The program's own cost per workload, which noise can put at or below zero when it is small. */
@@ -87,12 +89,13 @@ const fmtMs = (ms: number) => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${
 const fmtMb = (kb: number) => `${Math.round(kb / 1024)} MB`;
 
 function main(): void {
+    const started = performance.now();
     const runsArg = process.argv.indexOf("--runs");
-    const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+    const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
     fs.mkdirSync(WORK, { recursive: true });
     const out: string[] = [];
     const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-    out.push(`credless-aks benchmark: ${os.cpus().length} x ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}; medians of ${runs} runs`);
+    out.push(`credless-aks benchmark: ${os.cpus().length} x ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}; medians of ${runs} runs; load average ${os.loadavg()[0].toFixed(1)} at the start`);
     out.push("");
 
     const rows: { label: string; n: number; samples: Sample[] }[] = [];
@@ -152,31 +155,19 @@ function main(): void {
     }
 
     const node = process.execPath;
-    // The type-check as tests/typeCheck.ts runs it beside the tests (single-threaded), and with TypeScript 5.9.
-    const tsc7Args = [NATIVE_TSC, ...TYPE_CHECK_ARGS];
-    const tsc7 = Array.from({ length: runs }, () => time(node, tsc7Args, NATIVE_COMPILER_ENV));
-    const tsc7DefaultGc = Array.from({ length: runs }, () => time(node, tsc7Args));
-    const tsc5 = Array.from({ length: runs }, () => time(node, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "tsconfig.json"]));
-    // The main process's share: the tests without the files whose fixtures are other processes (type-check,
-    // packed library, policy host), so nothing runs beside them; verify's run through its executables runs in
-    // mocha's process, so it stays, started by its test file.
-    const withoutOutsideFixtures = ["typeCheck", "library", "policyPack"].flatMap((f) => ["--ignore", `tests/${f}.test.ts`]);
-    const testScript = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.test;
-    // The naive baselines run every test file but tests/typeCheck.test.ts, whose whole-project
-    // type-check ts-node's type-checking stands in for.
-    const naiveArgs = ["node_modules/mocha/bin/mocha.js", "--no-config", "--require", "ts-node/register", "--extension", "ts", "--timeout", "120000", "--reporter", "dot", "--ignore", "tests/typeCheck.test.ts"];
+    const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    const mocha = "node_modules/mocha/bin/mocha.js";
+    // The naive baseline: mocha through ts-node with type-checking (it type-checks what each file loads, so
+    // it has no type-check step of its own), in one process, over the same test files. Run once: it is slow.
+    const naiveArgs = [mocha, "--no-config", "--require", "ts-node/register", "--extension", "ts", "--timeout", "120000", "--reporter", "dot", "tests/*.test.ts"];
     // Every variant once per round, so that all of them see the machine in the same state:
     // this shared machine's speed drifts by a third within minutes. Each round starts one
     // variant later than the one before, so that no variant always runs first.
     const variants: [Variant, () => Timed][] = [
         ["test", () => time("npm", ["test", "--silent"])],
-        ["script", () => time("sh", ["-c", testScript])],
-        ["mainOnly", () => time(node, ["--max-semi-space-size=64", "node_modules/mocha/bin/mocha.js", "--no-config", "--require", "sucrase/register/ts", "--extension", "ts", "--timeout", "20000", "--reporter", "dot", ...withoutOutsideFixtures, "tests/**/*.test.ts"])],
-        ["parallel", () => time("sh", ["-c", `${testScript} --parallel --jobs 2`])],
-        ["defaultYoung", () => time("sh", ["-c", testScript.replace(/ --max-semi-space-size=\d+/, "")])],
-        ["normalPriority", () => time("sh", ["-c", testScript], { [NICENESS_ENV]: "0" })],
-        ["naive", () => time(node, [...naiveArgs, "tests/**/*.test.ts"], { TS_NODE_TRANSPILE_ONLY: "false" })],
-        ["naiveParallel", () => time(node, [...naiveArgs, "--parallel", "--jobs", "2", "tests/**/*.test.ts"], { TS_NODE_TRANSPILE_ONLY: "false" })],
+        ["typecheck", () => time("npm", ["run", "--silent", "typecheck"])],
+        // npm test's command with mocha on 2 workers instead of one process.
+        ["parallel", () => time("sh", ["-c", PARALLEL_TEST])],
     ];
     const rounds = Array.from({ length: runs }, (_, i) => {
         const round = {} as Round;
@@ -186,27 +177,25 @@ function main(): void {
         }
         return round;
     });
+    const typecheckTs5 = time("npm", ["run", "--silent", "typecheck:ts5"]);
+    const testPackage = time("npm", ["run", "--silent", "test:package"]);
+    const naive = time(node, naiveArgs, { TS_NODE_TRANSPILE_ONLY: "false" });
     const cells = (samples: Timed[]) => `${fmtMs(median(samples.map((t) => t.ms)))} | ${fmtMs(median(samples.map((t) => t.cpuMs)))}`;
     const med = (pick: (r: Round) => Timed) => cells(rounds.map(pick));
-    const ratios = (naive: Variant, base: Variant) => {
-        const each = rounds.map((r) => r[naive].ms / r[base].ms);
-        return `${each.map((x) => `${x.toFixed(1)}x`).join(", ")} (median ${median(each).toFixed(1)}x)`;
-    };
-    out.push("| npm test step | wall time | CPU time, all its processes |");
+    out.push(`| npm test and its steps (medians of ${runs} rounds) | wall time | CPU time, all its processes |`);
     out.push("|---|---|---|");
-    out.push(`| type-check alone, TypeScript 7 native, single-threaded (what npm test runs beside the tests: tests/typeCheck.ts) | ${cells(tsc7)} |`);
-    out.push(`| the same with Go's default garbage collector | ${cells(tsc7DefaultGc)} |`);
-    out.push(`| type-check alone, TypeScript 5.9 (the alternative) | ${cells(tsc5)} |`);
-    out.push(`| mocha's main process alone: the tests without the type-check, packed library and policy host beside them | ${med((r) => r.mainOnly)} |`);
-    out.push(`| npm test, as a whole (\`${testScript}\`: mocha in 1 process, TypeScript loaded by sucrase, those three started first and run beside the tests at lower priority) | ${med((r) => r.test)} |`);
-    out.push(`| its command alone, without npm (the base for the next three) | ${med((r) => r.script)} |`);
-    out.push(`| the same on 2 workers | ${med((r) => r.parallel)} |`);
-    out.push(`| the same with Node's default young generation | ${med((r) => r.defaultYoung)} |`);
-    out.push(`| the same with those three at normal priority (${NICENESS_ENV}=0) | ${med((r) => r.normalPriority)} |`);
-    out.push(`| naive baseline: mocha in 1 process through ts-node with type-checking | ${med((r) => r.naive)} |`);
-    out.push(`| naive baseline, 2 workers: each type-checks what it loads | ${med((r) => r.naiveParallel)} |`);
+    out.push(`| npm test, as a whole (\`${scripts.test}\`) | ${med((r) => r.test)} |`);
+    out.push(`| its type-check step alone (\`npm run typecheck\`: TypeScript 7's native compiler) | ${med((r) => r.typecheck)} |`);
+    out.push(`| the same with mocha on 2 workers (\`${PARALLEL_TEST}\`) | ${med((r) => r.parallel)} |`);
     out.push("");
-    out.push(`The naive baseline against npm test in the same round: ${ratios("naive", "test")}; against npm test's command alone, both without npm: ${ratios("naive", "script")}. The naive baseline on 2 workers against npm test: ${ratios("naiveParallel", "test")}.`);
+    out.push("| once | wall time | CPU time, all its processes |");
+    out.push("|---|---|---|");
+    out.push(`| CI's TypeScript 5.9 type-check (\`npm run typecheck:ts5\`) | ${cells([typecheckTs5])} |`);
+    out.push(`| CI's packed-library check (\`npm run test:package\`: npm pack with its TypeScript 5.9 build, a consumer type-checked and run under mocks) | ${cells([testPackage])} |`);
+    out.push(`| naive baseline: mocha in 1 process through ts-node with type-checking | ${cells([naive])} |`);
+    out.push("");
+    const testMs = median(rounds.map((r) => r.test.ms));
+    out.push(`The naive baseline took ${(naive.ms / testMs).toFixed(1)}x npm test's median wall time.`);
     out.push("");
 
     const dev = rows[0].samples[0].graph!;
@@ -214,6 +203,8 @@ function main(): void {
     const clusterSeconds = TYPICAL_SECONDS["azure-native:containerservice:ManagedCluster"];
     out.push(`Deployment critical path (dev, typical provisioning times from dev/bench/criticalPath.ts): ${cp.seconds} s along ${cp.chain.length} resources, against ${cp.sequentialSeconds} s one after another (${(cp.sequentialSeconds / cp.seconds).toFixed(1)}x); the cluster alone is ${clusterSeconds} s.`);
     out.push(`Chain: ${cp.chain.map((n) => `${n.urn.split("::").pop()} (${n.type.split(":").pop()})`).join(" -> ")}`);
+    out.push("");
+    out.push(`The bench itself took ${fmtMs(performance.now() - started)}; load average ${os.loadavg()[0].toFixed(1)} at the end.`);
     process.stdout.write(out.join("\n") + "\n");
 }
 

@@ -2,31 +2,34 @@
  * The component library as another stack gets it: `npm pack`, installed into
  * a scratch consumer program, run under mocks. The consumer's @pulumi
  * packages are this repository's (linked, not downloaded), so one Pulumi
- * runtime serves both and nothing is fetched. The packing and the type-check
- * run in other processes (tests/packedLibrary.ts), started as mocha starts.
+ * runtime serves both and nothing is fetched (tests/package/packedLibrary.ts).
+ * Its own step, `npm run test:package` (CI runs it after npm test): the
+ * library build alone takes TypeScript 5.9 about 5 s of CPU (CONTRIBUTING.md).
  */
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { BUILT_IN_ROLES } from "../components/roles";
-import { one, ofType, runUnderMocks, valueOf } from "./harness";
-import { ISSUER, packedLibrary, removePackedLibrary } from "./packedLibrary";
-import { TYPES } from "./resourceTypes";
+import { BUILT_IN_ROLES } from "../../components/roles";
+import { one, ofType, runUnderMocks, valueOf } from "../harness";
+import { ISSUER, PackedLibrary, packLibrary, removePackedLibrary } from "./packedLibrary";
+import { TYPES } from "../resourceTypes";
 
-const ROOT = path.join(__dirname, "..");
+const ROOT = path.join(__dirname, "..", "..");
 
 describe("library: the packed package in a consumer program", function () {
     this.timeout(120000);
+    let packed: PackedLibrary | undefined;
     let scratch: string;
     let files: string[];
     let typeErrors: string | undefined;
 
     before(async () => {
-        ({ scratch, files, typeErrors } = await packedLibrary.get());
+        packed = await packLibrary();
+        ({ scratch, files, typeErrors } = packed);
     });
 
-    after(() => removePackedLibrary());
+    after(() => removePackedLibrary(packed));
 
     it("contains the compiled components with their types, and not the stack, the tests or the config", () => {
         assert.ok(files.includes("dist/index.js") && files.includes("dist/index.d.ts"));
@@ -38,6 +41,35 @@ describe("library: the packed package in a consumer program", function () {
         assert.strictEqual(manifest.types, "dist/index.d.ts");
     });
 
+    it("ships the LICENSE that package.json names", () => {
+        assert.ok(files.includes("LICENSE"));
+        const license = fs.readFileSync(path.join(scratch, "node_modules", "credless-aks", "LICENSE"), "utf8");
+        assert.match(license, /Apache License\s+Version 2\.0, January 2004/);
+        assert.strictEqual(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).license, "Apache-2.0");
+    });
+
+    it("takes its dependencies as caret ranges that this repository's locked versions satisfy, so a consumer shares one copy of each", () => {
+        // As pulumi-eks does (nodejs/eks/package.json: "@pulumi/pulumi": "^3.47.0"): a consumer on a newer
+        // @pulumi/pulumi 3.x or provider gets no second, nested copy.
+        const manifest = JSON.parse(fs.readFileSync(path.join(scratch, "node_modules", "credless-aks", "package.json"), "utf8"));
+        const dependencies = Object.entries(manifest.dependencies as Record<string, string>);
+        assert.deepStrictEqual(
+            dependencies.map(([name]) => name).filter((name) => name.startsWith("@pulumi/")).sort(),
+            ["@pulumi/azure-native", "@pulumi/azuread", "@pulumi/github", "@pulumi/kubernetes", "@pulumi/pulumi", "@pulumi/pulumiservice"],
+        );
+        const parts = (version: string) => version.split(".").map(Number);
+        for (const [name, range] of dependencies) {
+            const base = /^\^(\d+\.\d+\.\d+)$/.exec(range)?.[1];
+            assert.ok(base, `${name}: "${range}" is not a caret range`);
+            const installed = JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", name, "package.json"), "utf8")).version as string;
+            const [major, ...rest] = parts(installed);
+            const [baseMajor, ...baseRest] = parts(base);
+            assert.strictEqual(major, baseMajor, `${name}: installed ${installed} is outside ${range}`);
+            const atLeast = rest[0] > baseRest[0] || (rest[0] === baseRest[0] && rest[1] >= baseRest[1]);
+            assert.ok(atLeast, `${name}: installed ${installed} is below ${range}`);
+        }
+    });
+
     it("leaves the stack's entry point to Pulumi.yaml: main is index.ts, while package.json's main is the library", () => {
         const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
         assert.strictEqual(project.main, "index.ts");
@@ -46,8 +78,7 @@ describe("library: the packed package in a consumer program", function () {
     });
 
     it("type-checks a TypeScript consumer against the shipped declarations, resolved through package.json exports", () => {
-        // TypeScript 7 with nodenext resolution (tests/packedLibrary.ts). The declarations are emitted
-        // by TypeScript 7 too (npm run build), byte-identical to 5.9's output.
+        // TypeScript 7 with nodenext resolution (tests/package/packedLibrary.ts); TypeScript 5.9 emitted the declarations (npm run build).
         assert.strictEqual(typeErrors, undefined);
     });
 

@@ -1,18 +1,21 @@
 /**
- * The component library as another stack gets it, prepared once per mocha
- * process: `npm pack` (its prepack builds dist/), unpacked into a scratch
- * consumer's node_modules, and a TypeScript consumer type-checked against it.
- * Slow and run by other processes, so it is an early fixture
- * (tests/earlyFixture.ts) that tests/library.test.ts awaits.
+ * The component library as another stack gets it, prepared by
+ * tests/package/library.test.ts's before(): `npm pack` (its prepack builds dist/
+ * with TypeScript 5.9, npm run build), unpacked into a scratch consumer's
+ * node_modules, and a TypeScript consumer type-checked against it.
  */
+import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { EarlyFixture, execBesideTests } from "./earlyFixture";
-import { FAKE, fakeIssuerUrl } from "../commands/plan/fakes";
-import { NATIVE_COMPILER_ENV, NATIVE_TSC } from "./typeCheck";
+import { promisify } from "util";
+import { FAKE, fakeIssuerUrl } from "../../commands/plan/fakes";
 
-const ROOT = path.join(__dirname, "..");
+const ROOT = path.join(__dirname, "..", "..");
+const execFileAsync = promisify(execFile);
+
+/** TypeScript 7's native compiler, as this repository installs it (package.json: typescript7); npm test's type-check step runs it too. */
+const NATIVE_TSC = path.join(ROOT, "node_modules", "typescript7", "bin", "tsc");
 
 export const ISSUER = fakeIssuerUrl("westeurope", "aks-shared");
 
@@ -63,36 +66,33 @@ export interface PackedLibrary {
     typeErrors?: string;
 }
 
-/** Packed once per test run (tests/earlyFixture.ts). */
-export const packedLibrary = new EarlyFixture<PackedLibrary>("packed-library", () => pack(CONSUMERS));
-
-/** Removes the consumer project, if this process made it. */
-export async function removePackedLibrary(): Promise<void> {
-    const packed = await packedLibrary.takeLocal();
-    if (packed) {
-        fs.rmSync(packed.scratch, { recursive: true, force: true });
-    }
-}
-
-async function pack(consumers: Record<string, string>): Promise<PackedLibrary> {
+/** Packs the library into a new consumer project; remove it with removePackedLibrary. */
+export async function packLibrary(): Promise<PackedLibrary> {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "credless-aks-consumer-"));
-    // Also when mocha ends without its teardown, or runs this file alone.
+    // Also when mocha ends without running after().
     process.once("exit", () => fs.rmSync(scratch, { recursive: true, force: true }));
     try {
-        return await packInto(scratch, consumers);
+        return await packInto(scratch, CONSUMERS);
     } catch (e) {
         fs.rmSync(scratch, { recursive: true, force: true });
         throw e;
     }
 }
 
+/** Removes the consumer project. */
+export function removePackedLibrary(packed: PackedLibrary | undefined): void {
+    if (packed) {
+        fs.rmSync(packed.scratch, { recursive: true, force: true });
+    }
+}
+
 async function packInto(scratch: string, consumers: Record<string, string>): Promise<PackedLibrary> {
-    // prepack builds dist/ with TypeScript 7, in the tests' compiler environment.
-    const { stdout } = await execBesideTests("npm", ["pack", "--json", "--pack-destination", scratch], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...NATIVE_COMPILER_ENV } });
+    // prepack builds dist/ with TypeScript 5.9, the compiler consumers and pulumi up use.
+    const { stdout } = await execFileAsync("npm", ["pack", "--json", "--pack-destination", scratch], { cwd: ROOT, encoding: "utf8" });
     const packed = JSON.parse(stdout)[0] as { filename: string; files: { path: string }[] };
     const modules = path.join(scratch, "node_modules");
     fs.mkdirSync(path.join(modules, "credless-aks"), { recursive: true });
-    await execBesideTests("tar", ["-xzf", path.join(scratch, packed.filename), "-C", path.join(modules, "credless-aks"), "--strip-components=1"], { encoding: "utf8" });
+    await execFileAsync("tar", ["-xzf", path.join(scratch, packed.filename), "-C", path.join(modules, "credless-aks"), "--strip-components=1"], { encoding: "utf8" });
     // The consumer's @pulumi packages are this repository's (linked, not downloaded): one Pulumi runtime serves both.
     for (const dep of ["@pulumi", "yaml", "@types"]) {
         fs.symlinkSync(path.join(ROOT, "node_modules", dep), path.join(modules, dep));
@@ -101,7 +101,7 @@ async function packInto(scratch: string, consumers: Record<string, string>): Pro
         fs.writeFileSync(path.join(scratch, name), text);
     }
     // TypeScript 7's native compiler with nodenext resolution: the way a current consumer resolves
-    // the package (exports map, then types). Single-threaded: it runs beside the other tests.
+    // the package (exports map, then types).
     fs.writeFileSync(
         path.join(scratch, "tsconfig.json"),
         JSON.stringify({
@@ -111,7 +111,7 @@ async function packInto(scratch: string, consumers: Record<string, string>): Pro
     );
     let typeErrors: string | undefined;
     try {
-        await execBesideTests(process.execPath, [NATIVE_TSC, "-p", scratch, "--singleThreaded"], { cwd: scratch, env: { ...process.env, ...NATIVE_COMPILER_ENV }, encoding: "utf8" });
+        await execFileAsync(process.execPath, [NATIVE_TSC, "-p", scratch], { cwd: scratch, encoding: "utf8" });
     } catch (e) {
         const failed = e as { stdout?: string; stderr?: string; message: string };
         typeErrors = `${failed.stdout ?? ""}${failed.stderr ?? ""}` || failed.message;
