@@ -19,13 +19,14 @@ export function readRawConfig(): RawConfig {
  * the program the names of its secret keys in PULUMI_CONFIG_SECRET_KEYS
  * (@pulumi/pulumi 3.248.0, runtime/config.js: "the environment variable key
  * that the language plugin uses to set configuration keys that contain
- * secrets"), and runtime/config's isConfigSecret reads them; its typings leave
- * it out (@internal). Should a later SDK drop it, the check is skipped rather
- * than guessed.
+ * secrets"), and pulumi.runtime.isConfigSecret reads them. It is on the SDK's
+ * public entry point (pulumi.runtime re-exports runtime/config), but its
+ * typings leave it out (@internal); should a later SDK drop it, the check is
+ * skipped rather than guessed.
  */
 function isConfigSecret(key: string): boolean {
-    const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (key: string) => boolean };
-    return typeof runtimeConfig.isConfigSecret === "function" ? runtimeConfig.isConfigSecret(key) : true;
+    const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
+    return typeof runtime.isConfigSecret === "function" ? runtime.isConfigSecret(key) : true;
 }
 
 export function loadStackConfig(): StackConfig {
