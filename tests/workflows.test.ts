@@ -248,7 +248,10 @@ describe("deploy.yml", () => {
             assert.ok(login >= 0 && login < key && key < token, `job "${name}": login, key, token in that order`);
             assert.match(steps[key].run ?? "", /::add-mask::/);
             assert.strictEqual(steps[token].with?.["private-key"], "${{ steps.app-key.outputs.private-key }}");
-            assert.strictEqual((steps[token] as { env?: Record<string, string> }).env?.["INPUT_PERMISSION-ACTIONS-VARIABLES"], "write");
+            // The token carries the App installation's permissions (docs/ci-identity.md lists them): a permission-* input
+            // would drop every permission it does not name, and v3 has none for Variables.
+            assert.deepStrictEqual(Object.keys(steps[token].with ?? {}).filter((k) => k.startsWith("permission-")), []);
+            assert.deepStrictEqual(Object.keys(steps[token].with ?? {}).sort(), ["client-id", "owner", "private-key", "repositories"]);
         }
         assert.doesNotMatch(text("deploy.yml"), /PRIVATE_KEY \}\}|secrets\.INFRA_GITHUB_APP/);
     });
