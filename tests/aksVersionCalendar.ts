@@ -37,8 +37,12 @@ export interface PinnedVersion {
     version: string;
 }
 
-/** Words that make a version on the same line a Kubernetes version. */
-const CONTEXT = /kubernetes|k8s|\baks\b|kubectl|orchestrator/i;
+/**
+ * Words that make a version on the same line a Kubernetes version. "aks"
+ * counts as a word of its own, not as the end of "credless-aks", this
+ * project's name (which the bench's header line carries beside a load average).
+ */
+const CONTEXT = /kubernetes|k8s|(?<![\w-])aks\b|kubectl|orchestrator/i;
 /** A Kubernetes 1.x version, with or without patch and a leading "v". */
 const VERSION = /(?<![\w.])v?(1\.\d{1,2})(\.\d+)?(?![\w.])/g;
 
