@@ -169,6 +169,11 @@ describe("existing cluster and registry: settings that only weaken the chain are
                 'existing registry "platformacr" has the admin user on; run: az acr update --resource-group rg-platform-registry --name platformacr --admin-enabled false (while migrating, this policy can be set to advisory: docs/existing-cluster.md)',
             ],
         ]);
+        // The program warns through its host (the plan's notes), not on the console.
+        assert.deepStrictEqual(plan.notes.filter((n) => n.startsWith("existing ")), [
+            'existing cluster "aks-platform" (resource group "rg-platform") has local accounts on: az aks get-credentials --admin hands out a static, unaudited cluster-admin credential; run: az aks update --resource-group rg-platform --name aks-platform --disable-local-accounts',
+            'existing registry "platformacr" (resource group "rg-platform-registry") has the admin user on: a shared password that pushes and pulls everything; run: az acr update --resource-group rg-platform-registry --name platformacr --admin-enabled false',
+        ]);
     });
 
     it("a healthy existing cluster and registry pass every mandatory policy", async () => {
