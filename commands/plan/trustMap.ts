@@ -287,19 +287,7 @@ export function buildTrustMap(recorded: ResourceRecord[], deployerObjectId?: str
     }
 
     for (const ra of resources.filter((r) => r.type === TYPES.roleAssignment)) {
-        const principalId: string = ra.inputs.principalId ?? "";
-        let identity = byPrincipal.get(principalId.toLowerCase());
-        if (!identity) {
-            const isDeployer = deployerObjectId !== undefined && eq(principalId, deployerObjectId);
-            identity = {
-                kind: "existing-principal",
-                name: isDeployer ? "the principal running pulumi up" : `existing principal ${principalId}`,
-                principalId,
-                obtainedBy: [{ kind: "external", label: isDeployer ? "whoever runs pulumi up with this login" : "outside this program" }],
-                grants: [],
-            };
-            add(identity);
-        }
+        const identity = identityOf(ra.inputs.principalId ?? "", byPrincipal, add, deployerObjectId);
         const roleDefinitionId: string = ra.inputs.roleDefinitionId ?? "";
         const roleId = roleDefinitionId.split("/").pop() ?? "";
         identity.grants.push({
