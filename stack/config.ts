@@ -23,6 +23,7 @@ import { formatGitHubTrigger, GitHubSubjectFormat, GitHubTrigger, parseGitHubTri
 import {
     dnsLabelRule,
     dnsSubdomainRule,
+    editDistance,
     environmentNameRule,
     githubRepositoryRule,
     guidRule,
@@ -880,19 +881,6 @@ const TOP_LEVEL_KEYS = {
     externalClusters: "list",
 } as const;
 type TopLevelKey = keyof typeof TOP_LEVEL_KEYS;
-
-/** Levenshtein distance: the number of single-character edits from `a` to `b`. */
-export function editDistance(a: string, b: string): number {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
-        }
-        previous = current;
-    }
-    return previous[b.length];
-}
 
 /** The candidate closest to `name`, when it is close enough to be a misspelling (at most a third of its letters off). */
 export function closestKey(name: string, candidates: readonly string[]): string | undefined {
