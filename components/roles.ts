@@ -222,6 +222,9 @@ export interface RoleAssignmentSpec {
     condition?: string;
 }
 
+/** The only condition version ARM accepts. Source: learn.microsoft.com/rest/api/authorization/role-assignments/create ("conditionVersion ... Currently the only accepted value is '2.0'"). */
+export const CONDITION_VERSION = "2.0";
+
 /**
  * Creates an ARM role assignment at `scope` with a deterministic name and the
  * subscription-qualified role definition id. `name` is the Pulumi resource name.
@@ -252,8 +255,7 @@ export function assignRole(
                 .all([scopeOutput, spec.principalId])
                 .apply(([s, principal]) => roleAssignmentName(s, principal, roleId)),
             description: spec.description,
-            // The only condition version ARM accepts (learn.microsoft.com/rest/api/authorization/role-assignments/create).
-            ...(spec.condition ? { condition: spec.condition, conditionVersion: "2.0" } : {}),
+            ...(spec.condition ? { condition: spec.condition, conditionVersion: CONDITION_VERSION } : {}),
         },
         opts,
     );
