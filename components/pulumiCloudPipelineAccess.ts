@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as pulumiservice from "@pulumi/pulumiservice";
 import { ArgumentProblems } from "./argumentProblems";
 import { GITHUB_OIDC_ISSUER } from "./githubConstants";
+import { infraEnvironmentName, infraPlanEnvironmentName } from "./pipelineNames";
 
 /** One environment's pipeline subjects and the stack they may use. */
 export interface PulumiCloudEnvironmentAccess {
@@ -75,7 +76,7 @@ export class PulumiCloudPipelineAccess extends pulumi.ComponentResource {
                         organizationName: args.organization,
                         teamType: "pulumi",
                         name: names[purpose],
-                        description: `${purpose === "preview" ? "Reads" : "Edits"} stack ${args.project}/${e.environment}; its token goes only to ${purpose === "preview" ? "infra-" + e.environment + "-plan" : "infra-" + e.environment} jobs`,
+                        description: `${purpose === "preview" ? "Reads" : "Edits"} stack ${args.project}/${e.environment}; its token goes only to ${purpose === "preview" ? infraPlanEnvironmentName(e.environment) : infraEnvironmentName(e.environment)} jobs`,
                     },
                     { parent: this },
                 );
