@@ -3,8 +3,8 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as k8s from "@pulumi/kubernetes";
 import { ArgumentProblems } from "./argumentProblems";
-import { clusterAccess } from "./clusterAccess";
-import { KUBELOGIN_MODES, KubeloginMode } from "./kubeconfig";
+import { clusterAccess, clusterAccessProblems } from "./clusterAccess";
+import { KubeloginMode } from "./kubeconfig";
 import { guidRule, ipv4CidrRule } from "./validation";
 
 /** AKS pricing tiers offered: Free for dev, Standard (uptime SLA) for prod. Source: learn.microsoft.com/azure/aks/free-standard-pricing-tiers. */
@@ -404,7 +404,6 @@ export class AksCluster extends pulumi.ComponentResource {
         oneOf("autoUpgradeChannel", v.autoUpgradeChannel, AUTO_UPGRADE_CHANNELS);
         oneOf("nodeOsUpgradeChannel", v.nodeOsUpgradeChannel, NODE_OS_UPGRADE_CHANNELS);
         oneOf("networkPolicy", v.networkPolicy, NETWORK_POLICIES);
-        oneOf("kubeloginMode", v.kubeloginMode, KUBELOGIN_MODES);
         const channels = upgradeChannelProblem(v.autoUpgradeChannel, v.nodeOsUpgradeChannel);
         if (channels) {
             problems.add(channels);
@@ -435,15 +434,10 @@ export class AksCluster extends pulumi.ComponentResource {
                 problems.check(`adminGroupObjectIds[${i}]`, id, guidRule);
             }
         });
-        if (args.deployer?.principalType !== undefined) {
-            oneOf("deployer.principalType", args.deployer.principalType, ["User", "ServicePrincipal"]);
-        }
         if (args.maintenanceWindow) {
             maintenanceWindowProblems(args.maintenanceWindow).forEach((p) => problems.add(p));
         }
-        if (!Number.isInteger(v.timeoutSeconds) || v.timeoutSeconds < 0 || v.timeoutSeconds > 3600) {
-            problems.fail("rbacPropagationTimeoutSeconds", v.timeoutSeconds, "must be a whole number from 0 to 3600");
-        }
+        clusterAccessProblems(problems, { kubeloginMode: v.kubeloginMode, deployerPrincipalType: args.deployer?.principalType, timeoutSeconds: v.timeoutSeconds });
         problems.throwIfAny(this);
     }
 }

@@ -6,7 +6,10 @@ import { main, planStack, readStackConfig } from "../commands/plan/main";
 import { renderText } from "../commands/plan/render";
 import { ConfigError, parseStackConfig, rawConfigFromMap } from "../stack/config";
 import { ExistingResourceError } from "../stack/existing";
-import { FAKE, FakeAzure, fakeIssuerUrl, fakeKubeletObjectId, one, ofType, Recorded, transitiveDependencies, valueOf } from "./harness";
+import { invalidArgumentsMessage } from "../components/argumentProblems";
+import { ExistingAksCluster, ExistingClusterFacts } from "../components/existingAksCluster";
+import { ExistingContainerRegistry, ExistingRegistryFacts } from "../components/existingContainerRegistry";
+import { FAKE, FakeAzure, fakeIssuerUrl, fakeKubeletObjectId, one, ofType, Recorded, rejectionMessage, runUnderMocks, transitiveDependencies, valueOf } from "./harness";
 import { configMap, ProgramRun, runProgram } from "./stackRun";
 import { TYPES } from "./resourceTypes";
 
@@ -239,5 +242,73 @@ describe("existing cluster and registry: config", () => {
             "credless-aks:cluster.existing.resourceGroup is missing: it is required",
             'credless-aks:registry.existing.name is "acr": must be a container registry name: 5 to 50 letters or digits',
         ]);
+    });
+});
+
+describe("ExistingAksCluster and ExistingContainerRegistry: argument rules, each with its exact message", function () {
+    this.timeout(60000);
+    const clusterFacts: ExistingClusterFacts = {
+        name: "aks-platform",
+        resourceGroupName: "rg-platform",
+        resourceId: CLUSTER_ID,
+        location: "westeurope",
+        oidcIssuerEnabled: true,
+        oidcIssuerUrl: fakeIssuerUrl("westeurope", "aks-platform"),
+        workloadIdentityEnabled: true,
+        localAccountsDisabled: true,
+        entraIntegration: true,
+        azureRbacEnabled: true,
+        kubeletIdentityObjectId: fakeKubeletObjectId("aks-platform"),
+    };
+    const registryFacts: ExistingRegistryFacts = {
+        name: "platformacr",
+        resourceGroupName: "rg-platform-registry",
+        resourceId: REGISTRY_ID,
+        loginServer: "platformacr.azurecr.io",
+        adminUserEnabled: false,
+        anonymousPullEnabled: false,
+    };
+    const fails = (program: () => void) => rejectionMessage(() => runUnderMocks(program), "the component");
+
+    it("a cluster the chain cannot use, and bad access arguments, all in one error naming the component", async () => {
+        const message = await fails(
+            () =>
+                new ExistingAksCluster("cluster", {
+                    facts: { ...clusterFacts, workloadIdentityEnabled: false },
+                    kubeloginMode: "devicecode" as "azurecli",
+                    deployer: { objectId: FAKE.deployerObjectId, principalType: "Group" as "User" },
+                    rbacPropagationTimeoutSeconds: 3601,
+                }),
+        );
+        assert.strictEqual(
+            message,
+            invalidArgumentsMessage("ExistingAksCluster", "cluster", [
+                'facts: existing cluster "aks-platform" (resource group "rg-platform") has workload identity off: pods get no Entra ID token; run: az aks update --resource-group rg-platform --name aks-platform --enable-workload-identity',
+                'kubeloginMode is "devicecode": must be one of azurecli, workloadidentity, spn, msi',
+                'deployer.principalType is "Group": must be one of User, ServicePrincipal',
+                "rbacPropagationTimeoutSeconds is 3601: must be a whole number from 0 to 3600",
+            ]),
+        );
+    });
+
+    it("a registry with anonymous pull on", async () => {
+        const message = await fails(() => new ExistingContainerRegistry("registry", { facts: { ...registryFacts, anonymousPullEnabled: true } }));
+        assert.strictEqual(
+            message,
+            invalidArgumentsMessage("ExistingContainerRegistry", "registry", [
+                'facts: existing registry "platformacr" (resource group "rg-platform-registry") has anonymous pull on: anyone can pull its images without signing in; run: az acr update --resource-group rg-platform-registry --name platformacr --anonymous-pull-enabled false',
+            ]),
+        );
+    });
+
+    it("healthy facts and default arguments are accepted", async () => {
+        const { resources } = await runUnderMocks(() => {
+            new ExistingAksCluster("cluster", { facts: clusterFacts });
+            new ExistingContainerRegistry("registry", { facts: registryFacts });
+        });
+        assert.deepStrictEqual(
+            ["credless-aks:aks:ExistingAksCluster", "credless-aks:acr:ExistingContainerRegistry"].map((t) => ofType(resources, t).length),
+            [1, 1],
+        );
     });
 });
