@@ -60,7 +60,7 @@ export interface AksNodePoolArgs {
     count?: number;
     /** Optional. With maxCount, turns on the cluster autoscaler; minCount <= count <= maxCount. Defaults to no autoscaler. */
     minCount?: number;
-    /** Optional. See minCount. */
+    /** Optional. With minCount, turns on the cluster autoscaler (see minCount). Defaults to no autoscaler. */
     maxCount?: number;
     /** Optional. Availability zones ("1", "2", "3") where the region has them. Create-only, like vmSize. Defaults to none. */
     availabilityZones?: string[];

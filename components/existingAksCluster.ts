@@ -11,22 +11,27 @@ export const EXISTING_AKS_CLUSTER_TYPE = "credless-aks:aks:ExistingAksCluster";
 
 /** What the trust chain needs to know of an AKS cluster it did not create, as Azure reports it. */
 export interface ExistingClusterFacts {
+    /** Required. The cluster's name. */
     name: string;
+    /** Required. The cluster's resource group. */
     resourceGroupName: string;
-    /** ARM id. */
+    /** Required. ARM id. */
     resourceId: string;
+    /** Required. Azure region. */
     location: string;
+    /** Required. oidcIssuerProfile.enabled. */
     oidcIssuerEnabled: boolean;
-    /** oidcIssuerProfile.issuerURL exactly as Azure returns it (trailing slash included); "" when the issuer is off. */
+    /** Required. oidcIssuerProfile.issuerURL exactly as Azure returns it (trailing slash included); "" when the issuer is off. */
     oidcIssuerUrl: string;
+    /** Required. securityProfile.workloadIdentity.enabled. */
     workloadIdentityEnabled: boolean;
-    /** disableLocalAccounts. */
+    /** Required. disableLocalAccounts. */
     localAccountsDisabled: boolean;
-    /** aadProfile.managed: AKS-managed Microsoft Entra integration. */
+    /** Required. aadProfile.managed: AKS-managed Microsoft Entra integration. */
     entraIntegration: boolean;
-    /** aadProfile.enableAzureRBAC. */
+    /** Required. aadProfile.enableAzureRBAC. */
     azureRbacEnabled: boolean;
-    /** identityProfile.kubeletidentity.objectId, character for character; "" when the cluster has none. */
+    /** Required. identityProfile.kubeletidentity.objectId, character for character; "" when the cluster has none. */
     kubeletIdentityObjectId: string;
 }
 

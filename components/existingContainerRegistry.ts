@@ -9,12 +9,17 @@ export const EXISTING_CONTAINER_REGISTRY_TYPE = "credless-aks:acr:ExistingContai
 
 /** What the trust chain needs to know of a registry it did not create, as Azure reports it. */
 export interface ExistingRegistryFacts {
+    /** Required. The registry's name. */
     name: string;
+    /** Required. The registry's resource group. */
     resourceGroupName: string;
-    /** ARM id. */
+    /** Required. ARM id. */
     resourceId: string;
+    /** Required. The login server, e.g. "platformacr.azurecr.io". */
     loginServer: string;
+    /** Required. adminUserEnabled. */
     adminUserEnabled: boolean;
+    /** Required. anonymousPullEnabled. */
     anonymousPullEnabled: boolean;
 }
 
