@@ -165,6 +165,16 @@ export function roleNameOf(roleId: string): BuiltInRoleName | undefined {
     return (Object.keys(BUILT_IN_ROLES) as BuiltInRoleName[]).find((name) => BUILT_IN_ROLES[name] === id);
 }
 
+/** The role definition GUID at the end of a role definition resource id (or the GUID itself), lower case. */
+export function roleIdOf(roleDefinitionId: string): string {
+    return roleDefinitionId.slice(roleDefinitionId.lastIndexOf("/") + 1).toLowerCase();
+}
+
+/** The built-in role's name for messages, or the id itself for a role credless-aks does not know. */
+export function roleLabel(roleId: string): string {
+    return roleNameOf(roleId) ?? roleId;
+}
+
 /** The subscription id in an ARM scope such as /subscriptions/<id>/resourceGroups/<rg>/... */
 export function subscriptionOfScope(scope: string): string {
     const match = /^\/subscriptions\/([^/]+)(?:\/|$)/i.exec(scope);
