@@ -434,7 +434,8 @@ function addPullSecrets(identities: TrustedIdentity[], resources: ResourceRecord
     const provider = (r: ResourceRecord) => r.provider ?? "";
     for (const es of resources.filter((r) => r.type === TYPES.externalSecret)) {
         const namespace: string = es.inputs.metadata?.namespace;
-        const ref = (es.inputs.spec?.dataFrom ?? []).map((d: any) => d.sourceRef?.generatorRef).find((g: any) => g?.kind === "ClusterGenerator");
+        const dataFrom: { sourceRef?: { generatorRef?: { kind?: string; name?: string } } }[] = es.inputs.spec?.dataFrom ?? [];
+        const ref = dataFrom.map((d) => d.sourceRef?.generatorRef).find((g) => g?.kind === "ClusterGenerator");
         const generator = resources.find((r) => r.type === TYPES.clusterGenerator && r.inputs.metadata?.name === ref?.name && provider(r) === provider(es));
         const acr = generator?.inputs.spec?.generator?.acrAccessTokenSpec;
         const accountName = acr?.auth?.workloadIdentity?.serviceAccountRef?.name;
