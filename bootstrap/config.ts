@@ -6,8 +6,9 @@
 import { deploymentPatternRule } from "../components/deploymentPatterns";
 import { keyVaultNameRule } from "../components/gitHubAppKeyVault";
 import { PIPELINE_IDENTITY_KINDS, PipelineIdentityKind } from "../components/pipelineIdentity";
+import { pulumiOrganizationRule } from "../components/pulumiCloudPipelineAccess";
 import { GitHubSubjectFormat, SUBJECT_FORMATS } from "../components/subjects";
-import { environmentNameRule, githubRepositoryRule, guidRule } from "../components/validation";
+import { azureRegionRule, environmentNameRule, githubRepositoryRule, guidRule } from "../components/validation";
 import { ConfigError, Reader } from "../stack/config";
 
 export const BOOTSTRAP_PROJECT = "credless-aks-bootstrap";
@@ -70,9 +71,7 @@ const ENVIRONMENT_KEYS = ["name", "subscriptionId", "scope", "resourceGroupName"
 
 export function parseBootstrapConfig(raw: RawBootstrapConfig): BootstrapConfig {
     const r = new Reader();
-    const location = r.requiredString("azure-native:location", raw.location, (v) =>
-        /^[a-z0-9]+$/.test(v) ? undefined : 'must be an Azure region name such as "westeurope" (lower-case letters and digits)',
-    );
+    const location = r.requiredString("azure-native:location", raw.location, azureRegionRule);
     const g = r.object(`${PREFIX}github`, raw.github, ["repository", "subjectFormat", "ownerId", "repositoryId"], true);
     const repository = g ? r.requiredString(`${PREFIX}github.repository`, g.repository, githubRepositoryRule) : undefined;
     const subjectFormat = g?.subjectFormat === undefined ? undefined : r.oneOf(`${PREFIX}github.subjectFormat`, g.subjectFormat, SUBJECT_FORMATS, "name");
@@ -142,7 +141,7 @@ export function parseBootstrapConfig(raw: RawBootstrapConfig): BootstrapConfig {
         }),
     );
     const cloud = r.object(`${PREFIX}pulumiCloud`, raw.pulumiCloud, ["organization", "project"], false);
-    const organization = cloud ? r.requiredString(`${PREFIX}pulumiCloud.organization`, cloud.organization, (v) => (/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/.test(v) ? undefined : "must be a Pulumi Cloud organization name")) : undefined;
+    const organization = cloud ? r.requiredString(`${PREFIX}pulumiCloud.organization`, cloud.organization, pulumiOrganizationRule) : undefined;
     const project = (cloud && r.string(`${PREFIX}pulumiCloud.project`, cloud.project)) || "credless-aks";
     if (r.problems.length > 0 || !location || !repository || !keyVaultName) {
         throw new ConfigError(r.problems);

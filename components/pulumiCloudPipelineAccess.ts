@@ -23,6 +23,11 @@ export interface PulumiCloudPipelineAccessArgs {
     environments: PulumiCloudEnvironmentAccess[];
 }
 
+/** The rule of a Pulumi Cloud organization name, for the component's argument and the bootstrap's config alike. */
+export function pulumiOrganizationRule(value: string): string | undefined {
+    return /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/.test(value) ? undefined : "must be a Pulumi Cloud organization name";
+}
+
 /**
  * The audience GitHub's OIDC token must carry for Pulumi Cloud.
  * Source: pulumi.com/docs/administration/access-identity/oidc-issuers/github ("urn:pulumi:org:<org name>").
@@ -54,7 +59,7 @@ export class PulumiCloudPipelineAccess extends pulumi.ComponentResource {
     constructor(name: string, args: PulumiCloudPipelineAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         super("credless-aks:pipeline:PulumiCloudPipelineAccess", name, {}, opts);
         const problems = new ArgumentProblems("PulumiCloudPipelineAccess", name);
-        problems.check("organization", args.organization, (v) => (/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/.test(v) ? undefined : "must be a Pulumi Cloud organization name"));
+        problems.check("organization", args.organization, pulumiOrganizationRule);
         if (args.environments.length === 0) {
             problems.add("environments is []: list at least one environment");
         }

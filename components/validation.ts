@@ -134,6 +134,11 @@ export function ipv4CidrRule(value: string): string | undefined {
     return undefined;
 }
 
+/** The name of an Azure region as azure-native:location takes it ("westeurope"): lower-case letters and digits. */
+export function azureRegionRule(value: string): string | undefined {
+    return /^[a-z0-9]+$/.test(value) ? undefined : 'must be an Azure region name such as "westeurope" (lower-case letters and digits)';
+}
+
 /**
  * Levenshtein distance, case-insensitive: the number of single-character
  * edits from `a` to `b`. What the "did you mean" of an unknown config key

@@ -21,6 +21,7 @@ import { SECRET_SCOPES, SecretScope } from "../components/gitHubDeploymentSecret
 import { deploymentPatternProblems } from "../components/deploymentPatterns";
 import { formatGitHubTrigger, GitHubSubjectFormat, GitHubTrigger, parseGitHubTrigger, SUBJECT_FORMATS, subjectTemplateProblems } from "../components/subjects";
 import {
+    azureRegionRule,
     dnsLabelRule,
     dnsSubdomainRule,
     editDistance,
@@ -356,9 +357,7 @@ function show(value: unknown): string {
 export function parseStackConfig(raw: RawConfig): StackConfig {
     const r = new Reader();
 
-    const location = r.requiredString("azure-native:location", raw.location, (v) =>
-        /^[a-z0-9]+$/.test(v) ? undefined : 'must be an Azure region name such as "westeurope" (lower-case letters and digits)',
-    );
+    const location = r.requiredString("azure-native:location", raw.location, azureRegionRule);
     r.problems.push(...(raw.readProblems ?? []));
     // Unset or empty (what `pulumi new` writes when its prompt is left empty): the stack's name.
     const unsetEnvironment = raw.environment === undefined || raw.environment === "";
