@@ -8,7 +8,7 @@ import { keyVaultNameRule } from "../components/gitHubAppKeyVault";
 import { PIPELINE_IDENTITY_KINDS, PipelineIdentityKind } from "../components/pipelineIdentity";
 import { pulumiOrganizationRule } from "../components/pulumiCloudPipelineAccess";
 import { GitHubSubjectFormat, SUBJECT_FORMATS } from "../components/subjects";
-import { azureRegionRule, environmentNameRule, githubRepositoryRule, guidRule } from "../components/validation";
+import { azureRegionRule, environmentNameRule, githubRepositoryRule, guidRule, resourceGroupNameRule } from "../components/validation";
 import { ConfigError, Reader } from "../stack/config";
 
 export const BOOTSTRAP_PROJECT = "credless-aks-bootstrap";
@@ -79,7 +79,7 @@ export function parseBootstrapConfig(raw: RawBootstrapConfig): BootstrapConfig {
     const repositoryId = r.integer(`${PREFIX}github.repositoryId`, g?.repositoryId, 1, Number.MAX_SAFE_INTEGER);
     const identityKind = r.oneOf(`${PREFIX}identityKind`, raw.identityKind, PIPELINE_IDENTITY_KINDS, "managedIdentity");
     const resourceGroupName =
-        r.string(`${PREFIX}resourceGroup`, raw.resourceGroup, (v) => (/^[-\w._()]{1,90}$/.test(v) && !v.endsWith(".") ? undefined : "must be a resource group name")) ??
+        r.string(`${PREFIX}resourceGroup`, raw.resourceGroup, resourceGroupNameRule) ??
         "rg-credless-aks-pipeline";
     const keyVaultName = r.requiredString(`${PREFIX}keyVaultName`, raw.keyVaultName, keyVaultNameRule);
 
@@ -99,7 +99,7 @@ export function parseBootstrapConfig(raw: RawBootstrapConfig): BootstrapConfig {
         const name = r.requiredString(`${key}.name`, e.name, environmentNameRule);
         const subscriptionId = r.requiredString(`${key}.subscriptionId`, e.subscriptionId, guidRule);
         const scope = r.oneOf(`${key}.scope`, e.scope, ENVIRONMENT_SCOPES, "resourceGroup");
-        const rgName = r.string(`${key}.resourceGroupName`, e.resourceGroupName, (v) => (/^[-\w._()]{1,90}$/.test(v) && !v.endsWith(".") ? undefined : "must be a resource group name"));
+        const rgName = r.string(`${key}.resourceGroupName`, e.resourceGroupName, resourceGroupNameRule);
         if (scope === "resourceGroup" && e.resourceGroupName === undefined) {
             r.problems.push(`${key}.resourceGroupName is missing: it is required with scope "resourceGroup" (the group the stack deploys into)`);
         }

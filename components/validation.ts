@@ -134,6 +134,11 @@ export function ipv4CidrRule(value: string): string | undefined {
     return undefined;
 }
 
+/** Resource group names: 1 to 90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'. Source: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftresources */
+export function resourceGroupNameRule(v: string): string | undefined {
+    return /^[-\w._()]{1,90}$/.test(v) && !v.endsWith(".") ? undefined : "must be a resource group name: 1 to 90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'";
+}
+
 /** The name of an Azure region as azure-native:location takes it ("westeurope"): lower-case letters and digits. */
 export function azureRegionRule(value: string): string | undefined {
     return /^[a-z0-9]+$/.test(value) ? undefined : 'must be an Azure region name such as "westeurope" (lower-case letters and digits)';

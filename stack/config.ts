@@ -30,6 +30,7 @@ import {
     guidRule,
     ipv4CidrRule,
     registryPrefixRule,
+    resourceGroupNameRule,
 } from "../components/validation";
 import { WORKLOAD_IDENTITY_TYPES } from "../components/workloadIdentityNaming";
 import { ExternalClusterConfig, kubeconfigSecretKeys, readExternalClusters } from "./externalClusters";
@@ -780,11 +781,6 @@ function readRegistry(r: Reader, value: unknown): RegistryConfig | undefined {
     }
     const mode = r.oneOf(`${key}.permissionsMode`, g.permissionsMode, ["rbac", "abac"] as const, "rbac");
     return namePrefix ? { namePrefix, sku, retentionDays, zoneRedundancy, abacRepositoryPermissions: mode === "abac" } : undefined;
-}
-
-/** Resource group names: 1 to 90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'. Source: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftresources */
-function resourceGroupNameRule(v: string): string | undefined {
-    return /^[-\w._()]{1,90}$/.test(v) && !v.endsWith(".") ? undefined : "must be a resource group name: 1 to 90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'";
 }
 
 /** managedClusters: 1 to 63 letters, digits, '_' or '-', starting and ending with a letter or digit. Source: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftcontainerservice */
