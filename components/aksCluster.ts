@@ -40,6 +40,11 @@ const CRITICAL_ADDONS_ONLY_TAINT = "CriticalAddonsOnly=true:NoSchedule";
 
 /** managedClusters: 1 to 63 letters, digits, '_' or '-', starting and ending with a letter or digit. Source: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftcontainerservice */
 const CLUSTER_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$/;
+
+/** The rule of an AKS cluster's name (CLUSTER_NAME), for AksCluster's clusterName and config's cluster.existing.name. */
+export function clusterNameRule(value: string): string | undefined {
+    return CLUSTER_NAME.test(value) ? undefined : "must be 1 to 63 letters, digits, '_' or '-', starting and ending with a letter or digit";
+}
 /** dnsPrefix: 1 to 54 letters, digits or '-', starting and ending with a letter or digit (the portal's rule; github.com/hashicorp/terraform-provider-azurerm/pull/20813). */
 const DNS_PREFIX = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,52}[A-Za-z0-9])?$/;
 
@@ -394,9 +399,7 @@ export class AksCluster extends pulumi.ComponentResource {
                 problems.fail(key, value, `must be one of ${allowed.join(", ")}`);
             }
         };
-        if (!CLUSTER_NAME.test(v.clusterName)) {
-            problems.fail("clusterName", v.clusterName, "must be 1 to 63 letters, digits, '_' or '-', starting and ending with a letter or digit");
-        }
+        problems.check("clusterName", v.clusterName, clusterNameRule);
         if (!DNS_PREFIX.test(v.dnsPrefix)) {
             problems.fail("dnsPrefix", v.dnsPrefix, "must be 1 to 54 letters, digits or '-', starting and ending with a letter or digit");
         }

@@ -3,6 +3,7 @@ import {
     AksMaintenanceWindowArgs,
     AUTO_UPGRADE_CHANNELS,
     AutoUpgradeChannel,
+    clusterNameRule,
     CLUSTER_TIERS,
     ClusterTier,
     NETWORK_POLICIES,
@@ -781,11 +782,6 @@ function readRegistry(r: Reader, value: unknown): RegistryConfig | undefined {
     }
     const mode = r.oneOf(`${key}.permissionsMode`, g.permissionsMode, ["rbac", "abac"] as const, "rbac");
     return namePrefix ? { namePrefix, sku, retentionDays, zoneRedundancy, abacRepositoryPermissions: mode === "abac" } : undefined;
-}
-
-/** managedClusters: 1 to 63 letters, digits, '_' or '-', starting and ending with a letter or digit. Source: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftcontainerservice */
-function clusterNameRule(v: string): string | undefined {
-    return /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$/.test(v) ? undefined : "must be an AKS cluster name: 1 to 63 letters, digits, '_' or '-', starting and ending with a letter or digit";
 }
 
 /** registries: 5 to 50 alphanumerics. Source: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftcontainerregistry */
