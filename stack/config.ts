@@ -30,6 +30,7 @@ import {
     githubRepositoryRule,
     guidRule,
     ipv4CidrRule,
+    registryNameRule,
     registryPrefixRule,
     resourceGroupNameRule,
 } from "../components/validation";
@@ -782,11 +783,6 @@ function readRegistry(r: Reader, value: unknown): RegistryConfig | undefined {
     }
     const mode = r.oneOf(`${key}.permissionsMode`, g.permissionsMode, ["rbac", "abac"] as const, "rbac");
     return namePrefix ? { namePrefix, sku, retentionDays, zoneRedundancy, abacRepositoryPermissions: mode === "abac" } : undefined;
-}
-
-/** registries: 5 to 50 alphanumerics. Source: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftcontainerregistry */
-function registryNameRule(v: string): string | undefined {
-    return /^[A-Za-z0-9]{5,50}$/.test(v) ? undefined : "must be a container registry name: 5 to 50 letters or digits";
 }
 
 /** `existing: { name, resourceGroup }`: both required once the object is there. */

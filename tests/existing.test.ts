@@ -240,7 +240,7 @@ describe("existing cluster and registry: config", () => {
         assert.deepStrictEqual(problems({ "credless-aks:cluster": { existing: { name: "aks platform" } }, "credless-aks:registry": { existing: { name: "acr", resourceGroup: "rg" } } }), [
             'credless-aks:cluster.existing.name is "aks platform": must be 1 to 63 letters, digits, \'_\' or \'-\', starting and ending with a letter or digit',
             "credless-aks:cluster.existing.resourceGroup is missing: it is required",
-            'credless-aks:registry.existing.name is "acr": must be a container registry name: 5 to 50 letters or digits',
+            'credless-aks:registry.existing.name is "acr": must be 5 to 50 letters or digits (Azure Container Registry name rule)',
         ]);
     });
 });
