@@ -9,7 +9,7 @@ import { ExistingResourceError } from "../stack/existing";
 import { invalidArgumentsMessage } from "../components/argumentProblems";
 import { ExistingAksCluster, ExistingClusterFacts } from "../components/existingAksCluster";
 import { ExistingContainerRegistry, ExistingRegistryFacts } from "../components/existingContainerRegistry";
-import { FAKE, FakeAzure, fakeIssuerUrl, fakeKubeletObjectId, one, ofType, Recorded, rejectionMessage, runUnderMocks, transitiveDependencies, valueOf } from "./harness";
+import { FAKE, FakeAzure, fakeIssuerUrl, fakeKubeletObjectId, one, ofType, plain, Recorded, rejectionMessage, runUnderMocks, transitiveDependencies, valueOf } from "./harness";
 import { configMap, ProgramRun, runProgram } from "./stackRun";
 import { TYPES } from "./resourceTypes";
 
@@ -17,7 +17,6 @@ const FIXTURES = path.join(__dirname, "fixtures", "existing");
 const shared = () => readStackConfig("shared", FIXTURES);
 const CLUSTER_ID = `/subscriptions/${FAKE.subscriptionId}/resourceGroups/rg-platform/providers/Microsoft.ContainerService/managedClusters/aks-platform`;
 const REGISTRY_ID = `/subscriptions/${FAKE.subscriptionId}/resourceGroups/rg-platform-registry/providers/Microsoft.ContainerRegistry/registries/platformacr`;
-const plain = (v: any) => (v && typeof v === "object" && "value" in v && "4dabf18193072939515e22adb298388d" in v ? v.value : v);
 const roleId = (r: Recorded) => String(r.inputs.roleDefinitionId).split("/").pop();
 const withRole = (resources: Recorded[], role: keyof typeof BUILT_IN_ROLES) => ofType(resources, TYPES.roleAssignment).filter((r) => roleId(r) === BUILT_IN_ROLES[role]);
 
