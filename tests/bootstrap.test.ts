@@ -328,7 +328,7 @@ describe("bootstrap: Pulumi Cloud, when config turns it on", () => {
         const issuer = one(resources, "pulumiservice:index:OidcIssuer");
         assert.strictEqual(issuer.inputs.url, "https://token.actions.githubusercontent.com");
         assert.deepStrictEqual(
-            issuer.inputs.policies.map((p: any) => [p.decision, p.tokenType, p.teamName, p.rules.sub, p.rules.aud]),
+            issuer.inputs.policies.map((p: { decision: string; tokenType: string; teamName: string; rules: { sub: string; aud: string } }) => [p.decision, p.tokenType, p.teamName, p.rules.sub, p.rules.aud]),
             [
                 ["allow", "team", "credless-aks-dev-preview", "repo:contoso/platform:environment:infra-dev-plan", "urn:pulumi:org:contoso"],
                 ["allow", "team", "credless-aks-dev-deploy", "repo:contoso/platform:environment:infra-dev", "urn:pulumi:org:contoso"],
