@@ -6,6 +6,7 @@ import { main, planStack, readStackConfig } from "../commands/plan/main";
 import { renderText } from "../commands/plan/render";
 import { ConfigError, parseStackConfig, rawConfigFromMap } from "../stack/config";
 import { ExistingResourceError } from "../stack/existing";
+import { OfflineResource, runPolicies } from "../policy/runOffline";
 import { FAKE, FakeAzure, fakeIssuerUrl, fakeKubeletObjectId, one, ofType, Recorded, transitiveDependencies, valueOf } from "./harness";
 import { configMap, ProgramRun, runProgram } from "./stackRun";
 import { TYPES } from "./resourceTypes";
@@ -169,6 +170,12 @@ describe("existing cluster and registry: settings that only weaken the chain are
                 'existing registry "platformacr" has the admin user on; run: az acr update --resource-group rg-platform-registry --name platformacr --admin-enabled false (while migrating, this policy can be set to advisory: docs/existing-cluster.md)',
             ],
         ]);
+    });
+
+    it("without the components' inputs (PULUMI_NODEJS_SKIP_COMPONENT_INPUTS) report nothing rather than block a healthy deployment", () => {
+        const bare = (type: string): OfflineResource => ({ type, name: "x", urn: `urn:pulumi:shared::credless-aks::${type}::x`, props: {} });
+        const findings = runPolicies([bare("credless-aks:aks:ExistingAksCluster"), bare("credless-aks:acr:ExistingContainerRegistry")], { name: "shared", environment: "shared" });
+        assert.deepStrictEqual(findings.filter((f) => f.policy.includes("existing")), []);
     });
 
     it("a healthy existing cluster and registry pass every mandatory policy", async () => {
