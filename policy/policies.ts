@@ -534,14 +534,19 @@ const githubEnvironmentDeploymentRefsInProd: ResourceValidationPolicy = {
  * settings as Azure reported them, as their inputs. Settings that only weaken
  * the chain are findings here, mandatory by default; while a team migrates, it
  * can downgrade them to advisory in the policy pack's config
- * (docs/existing-cluster.md, "Migrating").
+ * (docs/existing-cluster.md, "Migrating"). A component's inputs reach the
+ * engine unless PULUMI_NODEJS_SKIP_COMPONENT_INPUTS is set (@pulumi/pulumi
+ * 3.248 resource.js, ComponentResource); without them the setting is unknown
+ * here and nothing is reported: the program itself warns about it before
+ * registering anything (stack/existing.ts), so a missing input never blocks a
+ * deployment that is fine.
  */
 const existingAksLocalAccountsDisabled: ResourceValidationPolicy = {
     name: "aks-existing-local-accounts-disabled",
     description: "An existing AKS cluster the stack uses has local accounts disabled: with them on, az aks get-credentials --admin hands out a static, unaudited cluster-admin credential.",
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {
-        if (args.type === EXISTING_AKS_CLUSTER_TYPE && args.props.localAccountsDisabled !== true) {
+        if (args.type === EXISTING_AKS_CLUSTER_TYPE && args.props.localAccountsDisabled === false) {
             const { name, resourceGroupName } = args.props as { name?: string; resourceGroupName?: string };
             report(
                 `existing cluster "${name}" has local accounts on; run: az aks update --resource-group ${resourceGroupName} --name ${name} --disable-local-accounts ` +
@@ -556,7 +561,7 @@ const existingAcrAdminUserDisabled: ResourceValidationPolicy = {
     description: "An existing container registry the stack uses keeps the admin user disabled: it is a shared password that pushes and pulls everything.",
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {
-        if (args.type === EXISTING_CONTAINER_REGISTRY_TYPE && args.props.adminUserEnabled !== false) {
+        if (args.type === EXISTING_CONTAINER_REGISTRY_TYPE && args.props.adminUserEnabled === true) {
             const { name, resourceGroupName } = args.props as { name?: string; resourceGroupName?: string };
             report(
                 `existing registry "${name}" has the admin user on; run: az acr update --resource-group ${resourceGroupName} --name ${name} --admin-enabled false ` +

@@ -47,6 +47,17 @@ describe("check-stacks: every Pulumi.<stack>.yaml present, whatever it holds", f
         assert.match(c.out(), /Pulumi\.dev\.yaml is valid/);
     });
 
+    it("judges a pinned Kubernetes version by the day it runs: fine while AKS supports it, a failure naming the file once retired", async () => {
+        const pinned = fixture("dev");
+        pinned.config["credless-aks:cluster"].kubernetesVersion = "1.34";
+        fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), stringify(pinned));
+        const supported = capture();
+        assert.strictEqual(await main(["--dir", dir], { ...supported.io, today: "2026-11-30" }), 0, supported.err());
+        const retired = capture();
+        assert.strictEqual(await main(["--dir", dir], { ...retired.io, today: "2026-12-01" }), 1);
+        assert.match(retired.err(), /^Pulumi\.dev\.yaml:\d+ pins Kubernetes 1\.34: AKS ended its support on 2026-11-30/);
+    });
+
     it("passes when there is no stack file at all", async () => {
         const c = capture();
         assert.strictEqual(await main(["--dir", dir], c.io), 0);

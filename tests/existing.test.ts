@@ -9,6 +9,7 @@ import { ExistingResourceError } from "../stack/existing";
 import { invalidArgumentsMessage } from "../components/argumentProblems";
 import { ExistingAksCluster, ExistingClusterFacts } from "../components/existingAksCluster";
 import { ExistingContainerRegistry, ExistingRegistryFacts } from "../components/existingContainerRegistry";
+import { OfflineResource, runPolicies } from "../policy/runOffline";
 import { FAKE, FakeAzure, fakeIssuerUrl, fakeKubeletObjectId, one, ofType, plain, Recorded, rejectionMessage, runUnderMocks, transitiveDependencies, valueOf } from "./harness";
 import { configMap, ProgramRun, runProgram } from "./stackRun";
 import { TYPES } from "./resourceTypes";
@@ -176,6 +177,12 @@ describe("existing cluster and registry: settings that only weaken the chain are
             'existing cluster "aks-platform" (resource group "rg-platform") has local accounts on: az aks get-credentials --admin hands out a static, unaudited cluster-admin credential; run: az aks update --resource-group rg-platform --name aks-platform --disable-local-accounts',
             'existing registry "platformacr" (resource group "rg-platform-registry") has the admin user on: a shared password that pushes and pulls everything; run: az acr update --resource-group rg-platform-registry --name platformacr --admin-enabled false',
         ]);
+    });
+
+    it("without the components' inputs (PULUMI_NODEJS_SKIP_COMPONENT_INPUTS) report nothing rather than block a healthy deployment", () => {
+        const bare = (type: string): OfflineResource => ({ type, name: "x", urn: `urn:pulumi:shared::credless-aks::${type}::x`, props: {} });
+        const findings = runPolicies([bare("credless-aks:aks:ExistingAksCluster"), bare("credless-aks:acr:ExistingContainerRegistry")], { name: "shared", environment: "shared" });
+        assert.deepStrictEqual(findings.filter((f) => f.policy.includes("existing")), []);
     });
 
     it("a healthy existing cluster and registry pass every mandatory policy", async () => {

@@ -4,10 +4,14 @@
  * `npm run plan` does. Passes for any valid configuration, whatever its
  * repository, names or number of stacks; fails, naming the file, for a
  * configuration the program rejects, and for two stacks that would create the
- * same resource group, app registration, registry or GitHub environment. `npm test` and CI run it, so the
- * project's own tests never depend on the user's stack files.
+ * same resource group, app registration, registry or GitHub environment, and
+ * for a Kubernetes version that AKS no longer supports on the day it runs
+ * (stack/kubernetesVersions.ts). `npm test` and CI run it, so the project's
+ * own tests never depend on the user's stack files.
  */
+import * as fs from "fs";
 import * as path from "path";
+import { pinnedVersions, pinProblem } from "../../stack/kubernetesVersions";
 import { collisionsWithNeighbours, planStack, readSecretKeys, readStackConfig, stackNames } from "../plan/main";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -15,6 +19,8 @@ const ROOT = path.join(__dirname, "..", "..");
 export interface CheckIo {
     stdout: (text: string) => void;
     stderr: (text: string) => void;
+    /** Today, YYYY-MM-DD: the day a pinned Kubernetes version is judged by. Defaults to the clock's. */
+    today?: string;
 }
 
 const PROCESS_IO: CheckIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
@@ -41,9 +47,12 @@ export async function main(argv: string[], io: CheckIo = PROCESS_IO): Promise<nu
         try {
             const plan = await planStack(stack, readStackConfig(stack, dir), undefined, undefined, "stack", readSecretKeys(stack, dir));
             const clashes = collisionsWithNeighbours(stack, dir);
-            if (clashes.length > 0) {
+            // A pinned version AKS has retired is valid YAML and plans offline, and fails the first pulumi up.
+            const today = io.today ?? new Date().toISOString().slice(0, 10);
+            const retired = pinnedVersions(file, fs.readFileSync(path.join(dir, file), "utf8")).flatMap((pin) => pinProblem(pin, today) ?? []);
+            if (clashes.length + retired.length > 0) {
                 failed++;
-                clashes.forEach((c) => io.stderr(`${c}\n`));
+                [...clashes, ...retired].forEach((c) => io.stderr(`${c}\n`));
                 continue;
             }
             io.stdout(`check-stacks: ${file} is valid (${plan.resources.length} resources planned)\n`);

@@ -32,7 +32,13 @@ if (require.main === module) {
     const file = path.join(__dirname, "..", "..", "README.md");
     devTrustMapMermaid().then(
         (mermaid) => {
-            fs.writeFileSync(file, withTrustMap(fs.readFileSync(file, "utf8"), mermaid));
+            const before = fs.readFileSync(file, "utf8");
+            const after = withTrustMap(before, mermaid);
+            if (after === before) {
+                process.stdout.write("README.md: trust map already current\n");
+                return;
+            }
+            fs.writeFileSync(file, after);
             process.stdout.write("README.md: trust map updated\n");
         },
         (e) => {

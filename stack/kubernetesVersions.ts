@@ -37,11 +37,7 @@ export interface PinnedVersion {
     version: string;
 }
 
-/**
- * Words that make a version on the same line a Kubernetes version. "aks"
- * counts as a word of its own, not as the end of "credless-aks", this
- * project's name (which the bench's header line carries beside a load average).
- */
+/** Words that make a version on the same line a Kubernetes version ("aks" on its own: not the project's name, credless-aks). */
 const CONTEXT = /kubernetes|k8s|(?<![\w-])aks\b|kubectl|orchestrator/i;
 /** A Kubernetes 1.x version, with or without patch and a leading "v". */
 const VERSION = /(?<![\w.])v?(1\.\d{1,2})(\.\d+)?(?![\w.])/g;
@@ -75,7 +71,7 @@ export function pinProblem(pin: PinnedVersion, today: string): string | undefine
     if (!row) {
         return minorNumber(minor) < minorNumber(AKS_CALENDAR[0].minor)
             ? `${where}: retired before ${AKS_CALENDAR[0].minor}, the oldest version in AKS's calendar`
-            : `${where}: not in AKS's calendar as a generally available version (tests/aksVersionCalendar.ts); leave the version unset, or add the row from learn.microsoft.com/azure/aks/supported-kubernetes-versions`;
+            : `${where}: not in AKS's calendar as a generally available version (stack/kubernetesVersions.ts); leave the version unset, or add the row from learn.microsoft.com/azure/aks/supported-kubernetes-versions`;
     }
     return today > row.endOfLife
         ? `${where}: AKS ended its support on ${row.endOfLife} (long-term support, Premium tier only, until ${row.lts}); leave the version unset so that AKS picks its default`
@@ -86,6 +82,6 @@ export function pinProblem(pin: PinnedVersion, today: string): string | undefine
 export function calendarProblem(today: string): string | undefined {
     const last = AKS_CALENDAR[AKS_CALENDAR.length - 1];
     return today > last.endOfLife
-        ? `tests/aksVersionCalendar.ts is stale: its newest version, ${last.minor}, left support on ${last.endOfLife}; add the versions AKS has released since`
+        ? `stack/kubernetesVersions.ts is stale: its newest version, ${last.minor}, left support on ${last.endOfLife}; add the versions AKS has released since`
         : undefined;
 }
