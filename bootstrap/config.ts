@@ -6,8 +6,9 @@
 import { deploymentPatternRule } from "../components/deploymentPatterns";
 import { keyVaultNameRule } from "../components/gitHubAppKeyVault";
 import { PIPELINE_IDENTITY_KINDS, PipelineIdentityKind } from "../components/pipelineIdentity";
+import { pulumiOrganizationRule } from "../components/pulumiCloudPipelineAccess";
 import { GitHubSubjectFormat, SUBJECT_FORMATS } from "../components/subjects";
-import { environmentNameRule, githubRepositoryRule, guidRule } from "../components/validation";
+import { azureRegionRule, environmentNameRule, githubRepositoryRule, guidRule, resourceGroupNameRule } from "../components/validation";
 import { ConfigError, Reader } from "../stack/config";
 
 export const BOOTSTRAP_PROJECT = "credless-aks-bootstrap";
@@ -70,9 +71,7 @@ const ENVIRONMENT_KEYS = ["name", "subscriptionId", "scope", "resourceGroupName"
 
 export function parseBootstrapConfig(raw: RawBootstrapConfig): BootstrapConfig {
     const r = new Reader();
-    const location = r.requiredString("azure-native:location", raw.location, (v) =>
-        /^[a-z0-9]+$/.test(v) ? undefined : 'must be an Azure region name such as "westeurope" (lower-case letters and digits)',
-    );
+    const location = r.requiredString("azure-native:location", raw.location, azureRegionRule);
     const g = r.object(`${PREFIX}github`, raw.github, ["repository", "subjectFormat", "ownerId", "repositoryId"], true);
     const repository = g ? r.requiredString(`${PREFIX}github.repository`, g.repository, githubRepositoryRule) : undefined;
     const subjectFormat = g?.subjectFormat === undefined ? undefined : r.oneOf(`${PREFIX}github.subjectFormat`, g.subjectFormat, SUBJECT_FORMATS, "name");
@@ -80,7 +79,7 @@ export function parseBootstrapConfig(raw: RawBootstrapConfig): BootstrapConfig {
     const repositoryId = r.integer(`${PREFIX}github.repositoryId`, g?.repositoryId, 1, Number.MAX_SAFE_INTEGER);
     const identityKind = r.oneOf(`${PREFIX}identityKind`, raw.identityKind, PIPELINE_IDENTITY_KINDS, "managedIdentity");
     const resourceGroupName =
-        r.string(`${PREFIX}resourceGroup`, raw.resourceGroup, (v) => (/^[-\w._()]{1,90}$/.test(v) && !v.endsWith(".") ? undefined : "must be a resource group name")) ??
+        r.string(`${PREFIX}resourceGroup`, raw.resourceGroup, resourceGroupNameRule) ??
         "rg-credless-aks-pipeline";
     const keyVaultName = r.requiredString(`${PREFIX}keyVaultName`, raw.keyVaultName, keyVaultNameRule);
 
@@ -100,7 +99,7 @@ export function parseBootstrapConfig(raw: RawBootstrapConfig): BootstrapConfig {
         const name = r.requiredString(`${key}.name`, e.name, environmentNameRule);
         const subscriptionId = r.requiredString(`${key}.subscriptionId`, e.subscriptionId, guidRule);
         const scope = r.oneOf(`${key}.scope`, e.scope, ENVIRONMENT_SCOPES, "resourceGroup");
-        const rgName = r.string(`${key}.resourceGroupName`, e.resourceGroupName, (v) => (/^[-\w._()]{1,90}$/.test(v) && !v.endsWith(".") ? undefined : "must be a resource group name"));
+        const rgName = r.string(`${key}.resourceGroupName`, e.resourceGroupName, resourceGroupNameRule);
         if (scope === "resourceGroup" && e.resourceGroupName === undefined) {
             r.problems.push(`${key}.resourceGroupName is missing: it is required with scope "resourceGroup" (the group the stack deploys into)`);
         }
@@ -142,7 +141,7 @@ export function parseBootstrapConfig(raw: RawBootstrapConfig): BootstrapConfig {
         }),
     );
     const cloud = r.object(`${PREFIX}pulumiCloud`, raw.pulumiCloud, ["organization", "project"], false);
-    const organization = cloud ? r.requiredString(`${PREFIX}pulumiCloud.organization`, cloud.organization, (v) => (/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/.test(v) ? undefined : "must be a Pulumi Cloud organization name")) : undefined;
+    const organization = cloud ? r.requiredString(`${PREFIX}pulumiCloud.organization`, cloud.organization, pulumiOrganizationRule) : undefined;
     const project = (cloud && r.string(`${PREFIX}pulumiCloud.project`, cloud.project)) || "credless-aks";
     if (r.problems.length > 0 || !location || !repository || !keyVaultName) {
         throw new ConfigError(r.problems);

@@ -3,8 +3,8 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as k8s from "@pulumi/kubernetes";
 import { ArgumentProblems } from "./argumentProblems";
-import { clusterAccess } from "./clusterAccess";
-import { KUBELOGIN_MODES, KubeloginMode } from "./kubeconfig";
+import { clusterAccess, clusterAccessProblems } from "./clusterAccess";
+import { KubeloginMode } from "./kubeconfig";
 import { guidRule, ipv4CidrRule } from "./validation";
 
 /** AKS pricing tiers offered: Free for dev, Standard (uptime SLA) for prod. Source: learn.microsoft.com/azure/aks/free-standard-pricing-tiers. */
@@ -40,6 +40,11 @@ const CRITICAL_ADDONS_ONLY_TAINT = "CriticalAddonsOnly=true:NoSchedule";
 
 /** managedClusters: 1 to 63 letters, digits, '_' or '-', starting and ending with a letter or digit. Source: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftcontainerservice */
 const CLUSTER_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$/;
+
+/** The rule of an AKS cluster's name (CLUSTER_NAME), for AksCluster's clusterName and config's cluster.existing.name. */
+export function clusterNameRule(value: string): string | undefined {
+    return CLUSTER_NAME.test(value) ? undefined : "must be 1 to 63 letters, digits, '_' or '-', starting and ending with a letter or digit";
+}
 /** dnsPrefix: 1 to 54 letters, digits or '-', starting and ending with a letter or digit (the portal's rule; github.com/hashicorp/terraform-provider-azurerm/pull/20813). */
 const DNS_PREFIX = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,52}[A-Za-z0-9])?$/;
 
@@ -60,7 +65,7 @@ export interface AksNodePoolArgs {
     count?: number;
     /** Optional. With maxCount, turns on the cluster autoscaler; minCount <= count <= maxCount. Defaults to no autoscaler. */
     minCount?: number;
-    /** Optional. See minCount. */
+    /** Optional. With minCount, turns on the cluster autoscaler (see minCount). Defaults to no autoscaler. */
     maxCount?: number;
     /** Optional. Availability zones ("1", "2", "3") where the region has them. Create-only, like vmSize. Defaults to none. */
     availabilityZones?: string[];
@@ -394,9 +399,7 @@ export class AksCluster extends pulumi.ComponentResource {
                 problems.fail(key, value, `must be one of ${allowed.join(", ")}`);
             }
         };
-        if (!CLUSTER_NAME.test(v.clusterName)) {
-            problems.fail("clusterName", v.clusterName, "must be 1 to 63 letters, digits, '_' or '-', starting and ending with a letter or digit");
-        }
+        problems.check("clusterName", v.clusterName, clusterNameRule);
         if (!DNS_PREFIX.test(v.dnsPrefix)) {
             problems.fail("dnsPrefix", v.dnsPrefix, "must be 1 to 54 letters, digits or '-', starting and ending with a letter or digit");
         }
@@ -404,7 +407,6 @@ export class AksCluster extends pulumi.ComponentResource {
         oneOf("autoUpgradeChannel", v.autoUpgradeChannel, AUTO_UPGRADE_CHANNELS);
         oneOf("nodeOsUpgradeChannel", v.nodeOsUpgradeChannel, NODE_OS_UPGRADE_CHANNELS);
         oneOf("networkPolicy", v.networkPolicy, NETWORK_POLICIES);
-        oneOf("kubeloginMode", v.kubeloginMode, KUBELOGIN_MODES);
         const channels = upgradeChannelProblem(v.autoUpgradeChannel, v.nodeOsUpgradeChannel);
         if (channels) {
             problems.add(channels);
@@ -435,15 +437,10 @@ export class AksCluster extends pulumi.ComponentResource {
                 problems.check(`adminGroupObjectIds[${i}]`, id, guidRule);
             }
         });
-        if (args.deployer?.principalType !== undefined) {
-            oneOf("deployer.principalType", args.deployer.principalType, ["User", "ServicePrincipal"]);
-        }
         if (args.maintenanceWindow) {
             maintenanceWindowProblems(args.maintenanceWindow).forEach((p) => problems.add(p));
         }
-        if (!Number.isInteger(v.timeoutSeconds) || v.timeoutSeconds < 0 || v.timeoutSeconds > 3600) {
-            problems.fail("rbacPropagationTimeoutSeconds", v.timeoutSeconds, "must be a whole number from 0 to 3600");
-        }
+        clusterAccessProblems(problems, { kubeloginMode: v.kubeloginMode, deployerPrincipalType: args.deployer?.principalType, timeoutSeconds: v.timeoutSeconds });
         problems.throwIfAny(this);
     }
 }

@@ -7,6 +7,7 @@
  * application permissions"; principalId, resourceId, appRoleId). Pure: no
  * Pulumi runtime.
  */
+import { editDistance } from "./validation";
 
 /**
  * Client (application) ids of the APIs that config may name, by the name
@@ -165,21 +166,6 @@ export function tenantTakeoverPermissionOf(appRoleId: string): string | undefine
     return Object.entries(TENANT_TAKEOVER_PERMISSIONS).find(([, p]) => p.appRoleId === appRoleId.toLowerCase())?.[0];
 }
 
-/** Levenshtein distance, case-insensitive. */
-function distance(a: string, b: string): number {
-    const s = a.toLowerCase();
-    const t = b.toLowerCase();
-    let previous = Array.from({ length: t.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= s.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= t.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (s[i - 1] === t[j - 1] ? 0 : 1));
-        }
-        previous = current;
-    }
-    return previous[t.length];
-}
-
 /**
  * Up to `max` candidates close to `name`, closest first: within an edit
  * distance of a third of the name's length (at least 2), or sharing its
@@ -189,7 +175,7 @@ export function closeMatches(name: string, candidates: readonly string[], max = 
     const limit = Math.max(2, Math.floor(name.length / 3));
     const head = name.split(".")[0].toLowerCase();
     return candidates
-        .map((c) => ({ c, d: distance(name, c) }))
+        .map((c) => ({ c, d: editDistance(name, c) }))
         .filter(({ c, d }) => d <= limit || c.split(".")[0].toLowerCase() === head)
         .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c))
         .slice(0, max)

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as k8s from "@pulumi/kubernetes";
-import { KubeloginMode, toNonInteractiveKubeconfig } from "./kubeconfig";
+import { ArgumentProblems } from "./argumentProblems";
+import { KUBELOGIN_MODES, KubeloginMode, toNonInteractiveKubeconfig } from "./kubeconfig";
 import { RbacPropagationWait } from "./rbacPropagationWait";
 import { assignRole, PrincipalType } from "./roles";
 
@@ -10,8 +11,9 @@ import { assignRole, PrincipalType } from "./roles";
 export interface ClusterAccessArgs {
     /** Required. ARM id of the cluster (the deployer's role is scoped to it). */
     clusterId: pulumi.Input<string>;
-    /** Required. The cluster's name and resource group, for listClusterUserCredential. */
+    /** Required. The cluster's name, for listManagedClusterUserCredentials. */
     clusterName: pulumi.Input<string>;
+    /** Required. The cluster's resource group, for listManagedClusterUserCredentials. */
     resourceGroupName: pulumi.Input<string>;
     /** Required. How kubelogin signs in (components/kubeconfig.ts). */
     kubeloginMode: KubeloginMode;
@@ -19,6 +21,23 @@ export interface ClusterAccessArgs {
     deployer?: { objectId?: pulumi.Input<string>; principalType?: PrincipalType };
     /** Required. Seconds to wait for the deployer's role to propagate; 0 skips the wait. */
     timeoutSeconds: number;
+}
+
+/**
+ * The rules of the access arguments AksCluster and ExistingAksCluster share
+ * (kubeloginMode, deployer.principalType, rbacPropagationTimeoutSeconds), added
+ * to the component's `problems` under those keys.
+ */
+export function clusterAccessProblems(problems: ArgumentProblems, v: { kubeloginMode: string; deployerPrincipalType?: string; timeoutSeconds: number }): void {
+    if (!(KUBELOGIN_MODES as readonly string[]).includes(v.kubeloginMode)) {
+        problems.fail("kubeloginMode", v.kubeloginMode, `must be one of ${KUBELOGIN_MODES.join(", ")}`);
+    }
+    if (v.deployerPrincipalType !== undefined && !["User", "ServicePrincipal"].includes(v.deployerPrincipalType)) {
+        problems.fail("deployer.principalType", v.deployerPrincipalType, "must be one of User, ServicePrincipal");
+    }
+    if (!Number.isInteger(v.timeoutSeconds) || v.timeoutSeconds < 0 || v.timeoutSeconds > 3600) {
+        problems.fail("rbacPropagationTimeoutSeconds", v.timeoutSeconds, "must be a whole number from 0 to 3600");
+    }
 }
 
 export interface ClusterAccess {

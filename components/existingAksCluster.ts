@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as k8s from "@pulumi/kubernetes";
 import { AksDeployerArgs } from "./aksCluster";
-import { clusterAccess } from "./clusterAccess";
+import { ArgumentProblems } from "./argumentProblems";
+import { clusterAccess, clusterAccessProblems } from "./clusterAccess";
 import { KubeloginMode } from "./kubeconfig";
 
 /** Type token of ExistingAksCluster; the policy pack checks the settings it carries. */
@@ -10,22 +11,27 @@ export const EXISTING_AKS_CLUSTER_TYPE = "credless-aks:aks:ExistingAksCluster";
 
 /** What the trust chain needs to know of an AKS cluster it did not create, as Azure reports it. */
 export interface ExistingClusterFacts {
+    /** Required. The cluster's name. */
     name: string;
+    /** Required. The cluster's resource group. */
     resourceGroupName: string;
-    /** ARM id. */
+    /** Required. ARM id. */
     resourceId: string;
+    /** Required. Azure region. */
     location: string;
+    /** Required. oidcIssuerProfile.enabled. */
     oidcIssuerEnabled: boolean;
-    /** oidcIssuerProfile.issuerURL exactly as Azure returns it (trailing slash included); "" when the issuer is off. */
+    /** Required. oidcIssuerProfile.issuerURL exactly as Azure returns it (trailing slash included); "" when the issuer is off. */
     oidcIssuerUrl: string;
+    /** Required. securityProfile.workloadIdentity.enabled. */
     workloadIdentityEnabled: boolean;
-    /** disableLocalAccounts. */
+    /** Required. disableLocalAccounts. */
     localAccountsDisabled: boolean;
-    /** aadProfile.managed: AKS-managed Microsoft Entra integration. */
+    /** Required. aadProfile.managed: AKS-managed Microsoft Entra integration. */
     entraIntegration: boolean;
-    /** aadProfile.enableAzureRBAC. */
+    /** Required. aadProfile.enableAzureRBAC. */
     azureRbacEnabled: boolean;
-    /** identityProfile.kubeletidentity.objectId, character for character; "" when the cluster has none. */
+    /** Required. identityProfile.kubeletidentity.objectId, character for character; "" when the cluster has none. */
     kubeletIdentityObjectId: string;
 }
 
@@ -94,13 +100,13 @@ export async function readExistingCluster(name: string, resourceGroupName: strin
 }
 
 export interface ExistingAksClusterArgs {
-    /** Required. The cluster as read by readExistingCluster; its settings are checked before anything is created. */
+    /** Required. The cluster as read by readExistingCluster; its settings are checked before anything is created (existingClusterProblems). */
     facts: ExistingClusterFacts;
     /** Optional. kubelogin mode of the provider's kubeconfig. Defaults to "azurecli". */
     kubeloginMode?: KubeloginMode;
     /** Optional. Who gets "Azure Kubernetes Service RBAC Cluster Admin" on the cluster. Defaults to the caller of `pulumi up`, type unset. */
     deployer?: AksDeployerArgs;
-    /** Optional. Seconds to wait for the deployer's role to propagate; 0 skips the wait. Defaults to 600. */
+    /** Optional. Seconds to wait for the deployer's role to propagate, a whole number from 0 to 3600; 0 skips the wait. Defaults to 600. */
     rbacPropagationTimeoutSeconds?: number;
 }
 
@@ -127,16 +133,17 @@ export class ExistingAksCluster extends pulumi.ComponentResource {
     constructor(name: string, args: ExistingAksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super(EXISTING_AKS_CLUSTER_TYPE, name, { ...args.facts }, opts);
         const f = args.facts;
+        const kubeloginMode = args.kubeloginMode ?? "azurecli";
         const timeoutSeconds = args.rbacPropagationTimeoutSeconds ?? 600;
-        const problems = existingClusterProblems(f);
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`ExistingAksCluster "${name}" cannot carry the trust chain:\n  - ${problems.join("\n  - ")}`, this);
-        }
+        const problems = new ArgumentProblems("ExistingAksCluster", name);
+        existingClusterProblems(f).forEach((p) => problems.add(`facts: ${p}`));
+        clusterAccessProblems(problems, { kubeloginMode, deployerPrincipalType: args.deployer?.principalType, timeoutSeconds });
+        problems.throwIfAny(this);
         const access = clusterAccess(this, name, {
             clusterId: f.resourceId,
             clusterName: f.name,
             resourceGroupName: f.resourceGroupName,
-            kubeloginMode: args.kubeloginMode ?? "azurecli",
+            kubeloginMode,
             deployer: args.deployer,
             timeoutSeconds,
         });

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
+import { ArgumentProblems } from "./argumentProblems";
 import { assignRole, BuiltInRoleName, registryDataRole } from "./roles";
 
 /** Type token of ExistingContainerRegistry; the policy pack checks the settings it carries. */
@@ -8,12 +9,17 @@ export const EXISTING_CONTAINER_REGISTRY_TYPE = "credless-aks:acr:ExistingContai
 
 /** What the trust chain needs to know of a registry it did not create, as Azure reports it. */
 export interface ExistingRegistryFacts {
+    /** Required. The registry's name. */
     name: string;
+    /** Required. The registry's resource group. */
     resourceGroupName: string;
-    /** ARM id. */
+    /** Required. ARM id. */
     resourceId: string;
+    /** Required. The login server, e.g. "platformacr.azurecr.io". */
     loginServer: string;
+    /** Required. adminUserEnabled. */
     adminUserEnabled: boolean;
+    /** Required. anonymousPullEnabled. */
     anonymousPullEnabled: boolean;
 }
 
@@ -61,7 +67,7 @@ export async function readExistingRegistry(name: string, resourceGroupName: stri
 }
 
 export interface ExistingContainerRegistryArgs {
-    /** Required. The registry as read by readExistingRegistry. */
+    /** Required. The registry as read by readExistingRegistry; its settings are checked before anything is created (existingRegistryProblems). */
     facts: ExistingRegistryFacts;
     /** Optional. The registry is in "RBAC Registry + ABAC Repository Permissions" mode: grant the repository roles. Defaults to false. */
     abacRepositoryPermissions?: boolean;
@@ -81,10 +87,9 @@ export class ExistingContainerRegistry extends pulumi.ComponentResource {
 
     constructor(name: string, args: ExistingContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
         super(EXISTING_CONTAINER_REGISTRY_TYPE, name, { ...args.facts, abacRepositoryPermissions: args.abacRepositoryPermissions ?? false }, opts);
-        const problems = existingRegistryProblems(args.facts);
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`ExistingContainerRegistry "${name}" cannot carry the trust chain:\n  - ${problems.join("\n  - ")}`, this);
-        }
+        const problems = new ArgumentProblems("ExistingContainerRegistry", name);
+        existingRegistryProblems(args.facts).forEach((p) => problems.add(`facts: ${p}`));
+        problems.throwIfAny(this);
         this.pullRole = registryDataRole("pull", args.abacRepositoryPermissions ?? false);
         this.registryName = pulumi.output(args.facts.name);
         this.resourceId = pulumi.output(args.facts.resourceId);

@@ -50,10 +50,3 @@ export const ACR_REFRESH_TOKEN_LIFETIME_SECONDS = 3 * 3600;
  * token's life, so two refreshes can fail before pulls do.
  */
 export const MAX_PULL_SECRET_REFRESH_SECONDS = 3600;
-
-/**
- * The user name ESO's ACR generator writes beside the refresh token; ACR expects
- * this all-zero GUID for refresh-token logins. Source: generators/v1/acr/acr.go
- * in external-secrets/external-secrets (defaultLoginUsername).
- */
-export const ACR_REFRESH_TOKEN_USERNAME = "00000000-0000-0000-0000-000000000000";

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as pulumiservice from "@pulumi/pulumiservice";
 import { ArgumentProblems } from "./argumentProblems";
 import { GITHUB_OIDC_ISSUER } from "./githubConstants";
+import { infraEnvironmentName, infraPlanEnvironmentName } from "./pipelineNames";
 
 /** One environment's pipeline subjects and the stack they may use. */
 export interface PulumiCloudEnvironmentAccess {
@@ -20,6 +21,11 @@ export interface PulumiCloudPipelineAccessArgs {
     project: string;
     /** Required. One entry per environment. */
     environments: PulumiCloudEnvironmentAccess[];
+}
+
+/** The rule of a Pulumi Cloud organization name, for the component's argument and the bootstrap's config alike. */
+export function pulumiOrganizationRule(value: string): string | undefined {
+    return /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/.test(value) ? undefined : "must be a Pulumi Cloud organization name";
 }
 
 /**
@@ -53,7 +59,7 @@ export class PulumiCloudPipelineAccess extends pulumi.ComponentResource {
     constructor(name: string, args: PulumiCloudPipelineAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         super("credless-aks:pipeline:PulumiCloudPipelineAccess", name, {}, opts);
         const problems = new ArgumentProblems("PulumiCloudPipelineAccess", name);
-        problems.check("organization", args.organization, (v) => (/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/.test(v) ? undefined : "must be a Pulumi Cloud organization name"));
+        problems.check("organization", args.organization, pulumiOrganizationRule);
         if (args.environments.length === 0) {
             problems.add("environments is []: list at least one environment");
         }
@@ -75,7 +81,7 @@ export class PulumiCloudPipelineAccess extends pulumi.ComponentResource {
                         organizationName: args.organization,
                         teamType: "pulumi",
                         name: names[purpose],
-                        description: `${purpose === "preview" ? "Reads" : "Edits"} stack ${args.project}/${e.environment}; its token goes only to ${purpose === "preview" ? "infra-" + e.environment + "-plan" : "infra-" + e.environment} jobs`,
+                        description: `${purpose === "preview" ? "Reads" : "Edits"} stack ${args.project}/${e.environment}; its token goes only to ${purpose === "preview" ? infraPlanEnvironmentName(e.environment) : infraEnvironmentName(e.environment)} jobs`,
                     },
                     { parent: this },
                 );

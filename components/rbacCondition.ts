@@ -8,9 +8,6 @@
  */
 import { PRIVILEGED_ROLE_IDS } from "./roles";
 
-/** The only condition version ARM accepts. Source: learn.microsoft.com/rest/api/authorization/role-assignments/create ("conditionVersion ... Currently the only accepted value is '2.0'"). */
-export const CONDITION_VERSION = "2.0";
-
 const WRITE = "Microsoft.Authorization/roleAssignments/write";
 const DELETE = "Microsoft.Authorization/roleAssignments/delete";
 

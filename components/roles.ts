@@ -165,6 +165,16 @@ export function roleNameOf(roleId: string): BuiltInRoleName | undefined {
     return (Object.keys(BUILT_IN_ROLES) as BuiltInRoleName[]).find((name) => BUILT_IN_ROLES[name] === id);
 }
 
+/** The role definition GUID at the end of a role definition resource id (or the GUID itself), lower case. */
+export function roleIdOf(roleDefinitionId: string): string {
+    return roleDefinitionId.slice(roleDefinitionId.lastIndexOf("/") + 1).toLowerCase();
+}
+
+/** The built-in role's name for messages, or the id itself for a role credless-aks does not know. */
+export function roleLabel(roleId: string): string {
+    return roleNameOf(roleId) ?? roleId;
+}
+
 /** The subscription id in an ARM scope such as /subscriptions/<id>/resourceGroups/<rg>/... */
 export function subscriptionOfScope(scope: string): string {
     const match = /^\/subscriptions\/([^/]+)(?:\/|$)/i.exec(scope);
@@ -222,6 +232,9 @@ export interface RoleAssignmentSpec {
     condition?: string;
 }
 
+/** The only condition version ARM accepts. Source: learn.microsoft.com/rest/api/authorization/role-assignments/create ("conditionVersion ... Currently the only accepted value is '2.0'"). */
+export const CONDITION_VERSION = "2.0";
+
 /**
  * Creates an ARM role assignment at `scope` with a deterministic name and the
  * subscription-qualified role definition id. `name` is the Pulumi resource name.
@@ -252,8 +265,7 @@ export function assignRole(
                 .all([scopeOutput, spec.principalId])
                 .apply(([s, principal]) => roleAssignmentName(s, principal, roleId)),
             description: spec.description,
-            // The only condition version ARM accepts (learn.microsoft.com/rest/api/authorization/role-assignments/create).
-            ...(spec.condition ? { condition: spec.condition, conditionVersion: "2.0" } : {}),
+            ...(spec.condition ? { condition: spec.condition, conditionVersion: CONDITION_VERSION } : {}),
         },
         opts,
     );

@@ -133,3 +133,33 @@ export function ipv4CidrRule(value: string): string | undefined {
     }
     return undefined;
 }
+
+/** Resource group names: 1 to 90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'. Source: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftresources */
+export function resourceGroupNameRule(v: string): string | undefined {
+    return /^[-\w._()]{1,90}$/.test(v) && !v.endsWith(".") ? undefined : "must be a resource group name: 1 to 90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'";
+}
+
+/** The name of an Azure region as azure-native:location takes it ("westeurope"): lower-case letters and digits. */
+export function azureRegionRule(value: string): string | undefined {
+    return /^[a-z0-9]+$/.test(value) ? undefined : 'must be an Azure region name such as "westeurope" (lower-case letters and digits)';
+}
+
+/**
+ * Levenshtein distance, case-insensitive: the number of single-character
+ * edits from `a` to `b`. What the "did you mean" of an unknown config key
+ * (stack/config.ts's closestKey) and of an unknown API permission
+ * (apiPermissions.ts's closeMatches) rank candidates by.
+ */
+export function editDistance(a: string, b: string): number {
+    const s = a.toLowerCase();
+    const t = b.toLowerCase();
+    let previous = Array.from({ length: t.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= s.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= t.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (s[i - 1] === t[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[t.length];
+}

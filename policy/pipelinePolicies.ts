@@ -3,7 +3,7 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as azuread from "@pulumi/azuread";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { pipelineRoleRule } from "../components/pipelineIdentity";
-import { BUILT_IN_ROLES, roleNameOf } from "../components/roles";
+import { BUILT_IN_ROLES, roleIdOf, roleLabel } from "../components/roles";
 
 /**
  * Policies on who can obtain which identity, run over the bootstrap stack
@@ -88,16 +88,13 @@ export function stackIdentities(resources: PolicyResource[]): StackIdentity[] {
     }
     for (const ra of resources.filter((r) => r.isType(authorization.RoleAssignment))) {
         const holder = identities.find((i) => dependsOn(ra, "principalId", i.resource));
-        const roleDefinitionId = String(ra.props.roleDefinitionId);
-        holder?.grants.push({ roleId: roleDefinitionId.slice(roleDefinitionId.lastIndexOf("/") + 1).toLowerCase(), scope: String(ra.props.scope), assignment: ra });
+        holder?.grants.push({ roleId: roleIdOf(String(ra.props.roleDefinitionId)), scope: String(ra.props.scope), assignment: ra });
     }
     for (const ara of resources.filter((r) => r.isType(azuread.AppRoleAssignment))) {
         identities.find((i) => dependsOn(ara, "principalObjectId", i.resource))?.appRoleAssignments.push(ara);
     }
     return identities;
 }
-
-const roleLabel = (roleId: string) => roleNameOf(roleId) ?? roleId;
 
 const pipelineRoleLimits: ResourceValidationPolicy = {
     name: "pipeline-identity-role-limits",
@@ -108,10 +105,10 @@ const pipelineRoleLimits: ResourceValidationPolicy = {
         if (projectOfUrn(args.urn) !== BOOTSTRAP_PROJECT) {
             return;
         }
-        const roleId = assignment.roleDefinitionId.slice(assignment.roleDefinitionId.lastIndexOf("/") + 1);
+        const roleId = roleIdOf(assignment.roleDefinitionId);
         const broken = pipelineRoleRule(roleId, assignment.condition);
         if (broken) {
-            report(`${roleLabel(roleId.toLowerCase())} at ${JSON.stringify(assignment.scope)} ${broken.replace(/^is /, "is ")}`);
+            report(`${roleLabel(roleId)} at ${JSON.stringify(assignment.scope)} ${broken}`);
         }
     }),
 };

@@ -18,7 +18,7 @@ import { EXISTING_AKS_CLUSTER_TYPE } from "../components/existingAksCluster";
 import { EXISTING_CONTAINER_REGISTRY_TYPE } from "../components/existingContainerRegistry";
 import { GITHUB_OIDC_ISSUER } from "../components/githubConstants";
 import { TOKEN_EXCHANGE_AUDIENCE } from "../components/microsoftConstants";
-import { BUILT_IN_ROLES, PRIVILEGED_ROLE_IDS, roleNameOf } from "../components/roles";
+import { BUILT_IN_ROLES, PRIVILEGED_ROLE_IDS, roleIdOf, roleLabel } from "../components/roles";
 import { dnsLabelRule, dnsSubdomainRule, wildcardRule } from "../components/validation";
 import { BOOTSTRAP_PROJECT, pipelinePolicies, projectOfUrn } from "./pipelinePolicies";
 
@@ -379,15 +379,6 @@ const kubernetesFederatedCredentials: ResourceValidationPolicy = {
 const REGISTRY_SCOPE = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerRegistry\/registries\/[^/]+$/i;
 const CLUSTER_SCOPE = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerService\/managedClusters\/[^/]+$/i;
 const DEPLOYER_ROLE = BUILT_IN_ROLES["Azure Kubernetes Service RBAC Cluster Admin"];
-
-/** The role definition GUID at the end of a role definition resource id (or the GUID itself), lower case. */
-function roleIdOf(roleDefinitionId: string): string {
-    return roleDefinitionId.slice(roleDefinitionId.lastIndexOf("/") + 1).toLowerCase();
-}
-
-function roleLabel(roleId: string): string {
-    return roleNameOf(roleId) ?? roleId;
-}
 
 /**
  * The one assignment whose principal may be of unknown type: the deployer

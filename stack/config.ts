@@ -3,6 +3,7 @@ import {
     AksMaintenanceWindowArgs,
     AUTO_UPGRADE_CHANNELS,
     AutoUpgradeChannel,
+    clusterNameRule,
     CLUSTER_TIERS,
     ClusterTier,
     NETWORK_POLICIES,
@@ -21,13 +22,17 @@ import { SECRET_SCOPES, SecretScope } from "../components/gitHubDeploymentSecret
 import { deploymentPatternProblems } from "../components/deploymentPatterns";
 import { formatGitHubTrigger, GitHubSubjectFormat, GitHubTrigger, parseGitHubTrigger, SUBJECT_FORMATS, subjectTemplateProblems } from "../components/subjects";
 import {
+    azureRegionRule,
     dnsLabelRule,
     dnsSubdomainRule,
+    editDistance,
     environmentNameRule,
     githubRepositoryRule,
     guidRule,
     ipv4CidrRule,
+    registryNameRule,
     registryPrefixRule,
+    resourceGroupNameRule,
 } from "../components/validation";
 import { WORKLOAD_IDENTITY_TYPES } from "../components/workloadIdentityNaming";
 import { ExternalClusterConfig, kubeconfigSecretKeys, readExternalClusters } from "./externalClusters";
@@ -355,9 +360,7 @@ function show(value: unknown): string {
 export function parseStackConfig(raw: RawConfig): StackConfig {
     const r = new Reader();
 
-    const location = r.requiredString("azure-native:location", raw.location, (v) =>
-        /^[a-z0-9]+$/.test(v) ? undefined : 'must be an Azure region name such as "westeurope" (lower-case letters and digits)',
-    );
+    const location = r.requiredString("azure-native:location", raw.location, azureRegionRule);
     r.problems.push(...(raw.readProblems ?? []));
     // Unset or empty (what `pulumi new` writes when its prompt is left empty): the stack's name.
     const unsetEnvironment = raw.environment === undefined || raw.environment === "";
@@ -782,21 +785,6 @@ function readRegistry(r: Reader, value: unknown): RegistryConfig | undefined {
     return namePrefix ? { namePrefix, sku, retentionDays, zoneRedundancy, abacRepositoryPermissions: mode === "abac" } : undefined;
 }
 
-/** Resource group names: 1 to 90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'. Source: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftresources */
-function resourceGroupNameRule(v: string): string | undefined {
-    return /^[-\w._()]{1,90}$/.test(v) && !v.endsWith(".") ? undefined : "must be a resource group name: 1 to 90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'";
-}
-
-/** managedClusters: 1 to 63 letters, digits, '_' or '-', starting and ending with a letter or digit. Source: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftcontainerservice */
-function clusterNameRule(v: string): string | undefined {
-    return /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$/.test(v) ? undefined : "must be an AKS cluster name: 1 to 63 letters, digits, '_' or '-', starting and ending with a letter or digit";
-}
-
-/** registries: 5 to 50 alphanumerics. Source: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftcontainerregistry */
-function registryNameRule(v: string): string | undefined {
-    return /^[A-Za-z0-9]{5,50}$/.test(v) ? undefined : "must be a container registry name: 5 to 50 letters or digits";
-}
-
 /** `existing: { name, resourceGroup }`: both required once the object is there. */
 function readExisting(r: Reader, key: string, value: unknown, nameRule: (v: string) => string | undefined): ExistingResourceConfig | undefined {
     const e = r.object(key, value, ["name", "resourceGroup"], false);
@@ -880,19 +868,6 @@ const TOP_LEVEL_KEYS = {
     externalClusters: "list",
 } as const;
 type TopLevelKey = keyof typeof TOP_LEVEL_KEYS;
-
-/** Levenshtein distance: the number of single-character edits from `a` to `b`. */
-export function editDistance(a: string, b: string): number {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
-        }
-        previous = current;
-    }
-    return previous[b.length];
-}
 
 /** The candidate closest to `name`, when it is close enough to be a misspelling (at most a third of its letters off). */
 export function closestKey(name: string, candidates: readonly string[]): string | undefined {

@@ -41,11 +41,11 @@ async function read<T>(what: string, key: string, attempt: () => Promise<T>, pro
 
 /**
  * Reads the existing cluster and registry of `config`, if any. Throws
- * ExistingResourceError for what the chain cannot work without; logs a
- * warning for what only weakens it (the policy pack reports those too,
- * mandatory unless downgraded: docs/existing-cluster.md).
+ * ExistingResourceError for what the chain cannot work without; passes a
+ * warning to `warn` for what only weakens it (the policy pack reports those
+ * too, mandatory unless downgraded: docs/existing-cluster.md).
  */
-export async function readExistingResources(config: StackConfig): Promise<ExistingResources> {
+export async function readExistingResources(config: StackConfig, warn: (message: string) => void): Promise<ExistingResources> {
     const problems: string[] = [];
     const c = config.cluster.existing;
     const g = config.registry.existing;
@@ -63,7 +63,7 @@ export async function readExistingResources(config: StackConfig): Promise<Existi
         throw new ExistingResourceError(problems, `Pulumi.${config.stack}.yaml`);
     }
     for (const weakening of [...(cluster ? existingClusterWeakenings(cluster) : []), ...(registry ? existingRegistryWeakenings(registry) : [])]) {
-        pulumi.log.warn(weakening);
+        warn(weakening);
     }
     return { cluster, registry };
 }

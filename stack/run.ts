@@ -25,13 +25,14 @@ export async function runStack(host: StackHost = {}): Promise<ReturnType<typeof 
     // checked, before a single resource is registered.
     const config = loadStackConfig();
     const env = { ...readStackEnvironment(host.env ?? process.env), externalKubeconfigs: readExternalKubeconfigs(config) };
+    const warn = host.warn ?? ((message: string) => pulumi.log.warn(message));
     const github = await checkGitHub(config.github, {
         token: env.githubToken,
         baseUrl: env.githubBaseUrl,
         dryRun: pulumi.runtime.isDryRun(),
-        warn: host.warn ?? ((message) => pulumi.log.warn(message)),
+        warn,
         fetch: host.fetch,
     });
-    const existing = await readExistingResources(config);
+    const existing = await readExistingResources(config, warn);
     return createStack(config, env, github, existing);
 }

@@ -113,6 +113,21 @@ describe("bootstrap: config", () => {
             ['credless-aks-bootstrap:environments[1].deploymentBranches[0] is "refs/heads/main": ' + String(deploymentPatternRule("refs/heads/main"))],
         ],
         [
+            "a bad location",
+            (raw) => (raw.location = "West Europe"),
+            ['azure-native:location is "West Europe": must be an Azure region name such as "westeurope" (lower-case letters and digits)'],
+        ],
+        [
+            "a bad pipeline resource group",
+            (raw) => (raw.resourceGroup = "rg."),
+            ['credless-aks-bootstrap:resourceGroup is "rg.": must be a resource group name: 1 to 90 letters, digits, \'_\', \'-\', \'.\', \'(\' or \')\', not ending in \'.\''],
+        ],
+        [
+            "a bad environment resource group",
+            (raw) => (env(raw, 0).resourceGroupName = "rg dev"),
+            ['credless-aks-bootstrap:environments[0].resourceGroupName is "rg dev": must be a resource group name: 1 to 90 letters, digits, \'_\', \'-\', \'.\', \'(\' or \')\', not ending in \'.\''],
+        ],
+        [
             "a resource group with subscription scope",
             (raw) => (env(raw, 0).scope = "subscription"),
             ['credless-aks-bootstrap:environments[0].resourceGroupName is set with scope "subscription": leave it out, or use scope "resourceGroup"'],
@@ -313,7 +328,7 @@ describe("bootstrap: Pulumi Cloud, when config turns it on", () => {
         const issuer = one(resources, "pulumiservice:index:OidcIssuer");
         assert.strictEqual(issuer.inputs.url, "https://token.actions.githubusercontent.com");
         assert.deepStrictEqual(
-            issuer.inputs.policies.map((p: any) => [p.decision, p.tokenType, p.teamName, p.rules.sub, p.rules.aud]),
+            issuer.inputs.policies.map((p: { decision: string; tokenType: string; teamName: string; rules: { sub: string; aud: string } }) => [p.decision, p.tokenType, p.teamName, p.rules.sub, p.rules.aud]),
             [
                 ["allow", "team", "credless-aks-dev-preview", "repo:contoso/platform:environment:infra-dev-plan", "urn:pulumi:org:contoso"],
                 ["allow", "team", "credless-aks-dev-deploy", "repo:contoso/platform:environment:infra-dev", "urn:pulumi:org:contoso"],

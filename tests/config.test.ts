@@ -112,6 +112,11 @@ describe("config: every rule has its message", () => {
         ["missing location", { location: undefined }, "azure-native:location is missing: it is required"],
         ["bad location", { location: "West Europe" }, 'azure-native:location is "West Europe": must be an Azure region name such as "westeurope" (lower-case letters and digits)'],
         ["missing github", { github: undefined }, "credless-aks:github is missing: it is required"],
+        [
+            "bad existing resource group",
+            { resourceGroup: { existingName: "rg." } },
+            "credless-aks:resourceGroup.existingName is \"rg.\": must be a resource group name: 1 to 90 letters, digits, '_', '-', '.', '(' or ')', not ending in '.'",
+        ],
         ["repository without owner", { github: { repository: "geofencing" } }, 'credless-aks:github.repository is "geofencing": must be "owner/name", for example "contoso/geofencing"'],
         ["repository with empty owner", { github: { repository: "/geofencing" } }, 'credless-aks:github.repository is "/geofencing": must be "owner/name", for example "contoso/geofencing"'],
         ["owner with trailing hyphen", { github: { repository: "contoso-/geofencing" } }, 'credless-aks:github.repository is "contoso-/geofencing": has owner "contoso-", which must be a GitHub account name: 1 to 39 letters, digits or single hyphens, not starting or ending with a hyphen'],

@@ -6,8 +6,11 @@ import { main, planStack, readStackConfig } from "../commands/plan/main";
 import { renderText } from "../commands/plan/render";
 import { ConfigError, parseStackConfig, rawConfigFromMap } from "../stack/config";
 import { ExistingResourceError } from "../stack/existing";
+import { invalidArgumentsMessage } from "../components/argumentProblems";
+import { ExistingAksCluster, ExistingClusterFacts } from "../components/existingAksCluster";
+import { ExistingContainerRegistry, ExistingRegistryFacts } from "../components/existingContainerRegistry";
 import { OfflineResource, runPolicies } from "../policy/runOffline";
-import { FAKE, FakeAzure, fakeIssuerUrl, fakeKubeletObjectId, one, ofType, Recorded, transitiveDependencies, valueOf } from "./harness";
+import { FAKE, FakeAzure, fakeIssuerUrl, fakeKubeletObjectId, one, ofType, plain, Recorded, rejectionMessage, runUnderMocks, transitiveDependencies, valueOf } from "./harness";
 import { configMap, ProgramRun, runProgram } from "./stackRun";
 import { TYPES } from "./resourceTypes";
 
@@ -15,7 +18,6 @@ const FIXTURES = path.join(__dirname, "fixtures", "existing");
 const shared = () => readStackConfig("shared", FIXTURES);
 const CLUSTER_ID = `/subscriptions/${FAKE.subscriptionId}/resourceGroups/rg-platform/providers/Microsoft.ContainerService/managedClusters/aks-platform`;
 const REGISTRY_ID = `/subscriptions/${FAKE.subscriptionId}/resourceGroups/rg-platform-registry/providers/Microsoft.ContainerRegistry/registries/platformacr`;
-const plain = (v: any) => (v && typeof v === "object" && "value" in v && "4dabf18193072939515e22adb298388d" in v ? v.value : v);
 const roleId = (r: Recorded) => String(r.inputs.roleDefinitionId).split("/").pop();
 const withRole = (resources: Recorded[], role: keyof typeof BUILT_IN_ROLES) => ofType(resources, TYPES.roleAssignment).filter((r) => roleId(r) === BUILT_IN_ROLES[role]);
 
@@ -170,6 +172,11 @@ describe("existing cluster and registry: settings that only weaken the chain are
                 'existing registry "platformacr" has the admin user on; run: az acr update --resource-group rg-platform-registry --name platformacr --admin-enabled false (while migrating, this policy can be set to advisory: docs/existing-cluster.md)',
             ],
         ]);
+        // The program warns through its host (the plan's notes), not on the console.
+        assert.deepStrictEqual(plan.notes.filter((n) => n.startsWith("existing ")), [
+            'existing cluster "aks-platform" (resource group "rg-platform") has local accounts on: az aks get-credentials --admin hands out a static, unaudited cluster-admin credential; run: az aks update --resource-group rg-platform --name aks-platform --disable-local-accounts',
+            'existing registry "platformacr" (resource group "rg-platform-registry") has the admin user on: a shared password that pushes and pulls everything; run: az acr update --resource-group rg-platform-registry --name platformacr --admin-enabled false',
+        ]);
     });
 
     it("without the components' inputs (PULUMI_NODEJS_SKIP_COMPONENT_INPUTS) report nothing rather than block a healthy deployment", () => {
@@ -237,9 +244,77 @@ describe("existing cluster and registry: config", () => {
 
     it("needs both name and resourceGroup, each a valid Azure name", () => {
         assert.deepStrictEqual(problems({ "credless-aks:cluster": { existing: { name: "aks platform" } }, "credless-aks:registry": { existing: { name: "acr", resourceGroup: "rg" } } }), [
-            'credless-aks:cluster.existing.name is "aks platform": must be an AKS cluster name: 1 to 63 letters, digits, \'_\' or \'-\', starting and ending with a letter or digit',
+            'credless-aks:cluster.existing.name is "aks platform": must be 1 to 63 letters, digits, \'_\' or \'-\', starting and ending with a letter or digit',
             "credless-aks:cluster.existing.resourceGroup is missing: it is required",
-            'credless-aks:registry.existing.name is "acr": must be a container registry name: 5 to 50 letters or digits',
+            'credless-aks:registry.existing.name is "acr": must be 5 to 50 letters or digits (Azure Container Registry name rule)',
         ]);
+    });
+});
+
+describe("ExistingAksCluster and ExistingContainerRegistry: argument rules, each with its exact message", function () {
+    this.timeout(60000);
+    const clusterFacts: ExistingClusterFacts = {
+        name: "aks-platform",
+        resourceGroupName: "rg-platform",
+        resourceId: CLUSTER_ID,
+        location: "westeurope",
+        oidcIssuerEnabled: true,
+        oidcIssuerUrl: fakeIssuerUrl("westeurope", "aks-platform"),
+        workloadIdentityEnabled: true,
+        localAccountsDisabled: true,
+        entraIntegration: true,
+        azureRbacEnabled: true,
+        kubeletIdentityObjectId: fakeKubeletObjectId("aks-platform"),
+    };
+    const registryFacts: ExistingRegistryFacts = {
+        name: "platformacr",
+        resourceGroupName: "rg-platform-registry",
+        resourceId: REGISTRY_ID,
+        loginServer: "platformacr.azurecr.io",
+        adminUserEnabled: false,
+        anonymousPullEnabled: false,
+    };
+    const fails = (program: () => void) => rejectionMessage(() => runUnderMocks(program), "the component");
+
+    it("a cluster the chain cannot use, and bad access arguments, all in one error naming the component", async () => {
+        const message = await fails(
+            () =>
+                new ExistingAksCluster("cluster", {
+                    facts: { ...clusterFacts, workloadIdentityEnabled: false },
+                    kubeloginMode: "devicecode" as "azurecli",
+                    deployer: { objectId: FAKE.deployerObjectId, principalType: "Group" as "User" },
+                    rbacPropagationTimeoutSeconds: 3601,
+                }),
+        );
+        assert.strictEqual(
+            message,
+            invalidArgumentsMessage("ExistingAksCluster", "cluster", [
+                'facts: existing cluster "aks-platform" (resource group "rg-platform") has workload identity off: pods get no Entra ID token; run: az aks update --resource-group rg-platform --name aks-platform --enable-workload-identity',
+                'kubeloginMode is "devicecode": must be one of azurecli, workloadidentity, spn, msi',
+                'deployer.principalType is "Group": must be one of User, ServicePrincipal',
+                "rbacPropagationTimeoutSeconds is 3601: must be a whole number from 0 to 3600",
+            ]),
+        );
+    });
+
+    it("a registry with anonymous pull on", async () => {
+        const message = await fails(() => new ExistingContainerRegistry("registry", { facts: { ...registryFacts, anonymousPullEnabled: true } }));
+        assert.strictEqual(
+            message,
+            invalidArgumentsMessage("ExistingContainerRegistry", "registry", [
+                'facts: existing registry "platformacr" (resource group "rg-platform-registry") has anonymous pull on: anyone can pull its images without signing in; run: az acr update --resource-group rg-platform-registry --name platformacr --anonymous-pull-enabled false',
+            ]),
+        );
+    });
+
+    it("healthy facts and default arguments are accepted", async () => {
+        const { resources } = await runUnderMocks(() => {
+            new ExistingAksCluster("cluster", { facts: clusterFacts });
+            new ExistingContainerRegistry("registry", { facts: registryFacts });
+        });
+        assert.deepStrictEqual(
+            ["credless-aks:aks:ExistingAksCluster", "credless-aks:acr:ExistingContainerRegistry"].map((t) => ofType(resources, t).length),
+            [1, 1],
+        );
     });
 });

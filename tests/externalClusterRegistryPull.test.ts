@@ -54,7 +54,11 @@ describe("ExternalClusterRegistryPull: Azure side", () => {
             ],
         );
         const identity = one(resources, TYPES.userAssignedIdentity);
-        assert.ok(credentials.every((c) => c.inputs.resourceName === identity.state.name));
+        // The identity's name output, not a copy of the string: the credentials wait for the identity.
+        assert.deepStrictEqual(
+            credentials.map((c) => [c.inputs.resourceName, c.propertyDependencies.resourceName]),
+            credentials.map(() => [identity.state.name, [identity.urn]]),
+        );
         // Written one after the other: Azure refuses concurrent credential writes on one identity.
         assert.ok(credentials[1].dependencies.includes(credentials[0].urn));
     });

@@ -6,7 +6,7 @@ import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as resources from "@pulumi/azure-native/resources";
 import { GitHubActionsIdentity } from "../components/gitHubActionsIdentity";
 import { GitHubDeploymentSecrets, GitHubDeploymentSecretsArgs } from "../components/gitHubDeploymentSecrets";
-import { FAKE, ofType, one, Recorded, runUnderMocks } from "./harness";
+import { FAKE, isSecret, ofType, one, plain, Recorded, runUnderMocks } from "./harness";
 import { TYPES } from "./resourceTypes";
 
 const plainValues = {
@@ -32,11 +32,6 @@ async function rejection(args: GitHubDeploymentSecretsArgs): Promise<string> {
     assert.fail("expected the component to refuse its arguments");
 }
 
-/** Pulumi's marker of a secret value in serialized resource inputs. */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const isSecret = (value: unknown): value is { value: unknown } => value !== null && typeof value === "object" && SECRET_SIG in value;
-/** The value inside a secret, as the provider decrypts it. */
-const plain = (value: unknown): unknown => (isSecret(value) ? value.value : value);
 
 const byName = (list: Recorded[], key: string) => Object.fromEntries(list.map((r) => [r.inputs[key], r]));
 

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { githubBaseUrl, githubProviderArgs, githubSpellingProblem, githubToken, githubTokenProblem } from "../components/githubProvider";
+import { valueOf } from "./harness";
 
 const NO_TOKEN =
     "no GitHub token: set the GITHUB_TOKEN environment variable or the secret config value github:token " +
@@ -28,7 +29,7 @@ describe("githubProvider: provider args", () => {
         assert.strictEqual(args.owner, "Contoso");
         const token = pulumi.output(args.token);
         assert.strictEqual(await pulumi.isSecret(token), true);
-        assert.strictEqual(await (token as any).promise(), "tok");
+        assert.strictEqual(await valueOf(token), "tok");
     });
 
     it("points at the base URL it is given, GitHub Enterprise Server's say, and leaves the provider's default otherwise", () => {

@@ -10,6 +10,8 @@ import {
     registryScopedRole,
     resolveRoleId,
     roleAssignmentName,
+    roleIdOf,
+    roleLabel,
     roleDefinitionResourceId,
     roleNameOf,
     subscriptionOfScope,
@@ -193,5 +195,16 @@ describe("roles: registry grants by permissions mode", () => {
         for (const [role, abac, expected] of table) {
             assert.strictEqual(registryScopedRole(role, abac), expected, `${role}, abac ${abac}`);
         }
+    });
+});
+
+describe("roles: roleIdOf and roleLabel, for messages about recorded assignments", () => {
+    it("takes the GUID at the end of a role definition id, lower case", () => {
+        assert.strictEqual(roleIdOf("/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/7F951DDA-4ED3-4680-A7CA-43FE172D538D"), BUILT_IN_ROLES.AcrPull);
+        assert.strictEqual(roleIdOf("7F951DDA-4ED3-4680-A7CA-43FE172D538D"), BUILT_IN_ROLES.AcrPull);
+    });
+    it("names a built-in role, and shows any other id as it is", () => {
+        assert.strictEqual(roleLabel(BUILT_IN_ROLES.AcrPull), "AcrPull");
+        assert.strictEqual(roleLabel("00000000-0000-0000-0000-00000000abcd"), "00000000-0000-0000-0000-00000000abcd");
     });
 });

@@ -4,12 +4,10 @@ import { GITHUB_OIDC_ISSUER, GITHUB_SECRET_NAMES, GITHUB_VARIABLE_NAMES } from "
 import { BUILT_IN_ROLES, roleAssignmentName } from "../components/roles";
 import { ConfigError } from "../stack/config";
 import { FIXTURE_STACKS, readStackConfig } from "../commands/plan/main";
-import { FAKE, one, ofType, Recorded, transitiveDependencies, valueOf } from "./harness";
+import { FAKE, one, ofType, plain, Recorded, transitiveDependencies, valueOf } from "./harness";
 import { configMap, ProgramRun, runProgram } from "./stackRun";
 import { TYPES } from "./resourceTypes";
 
-/** Secret inputs are recorded wrapped in Pulumi's secret signature; this unwraps them. */
-const plain = (v: any) => (v && typeof v === "object" && "value" in v && "4dabf18193072939515e22adb298388d" in v ? v.value : v);
 const roleId = (r: Recorded) => String(r.inputs.roleDefinitionId).split("/").pop();
 const withRole = (resources: Recorded[], role: keyof typeof BUILT_IN_ROLES) => ofType(resources, TYPES.roleAssignment).filter((r) => roleId(r) === BUILT_IN_ROLES[role]);
 

@@ -9,7 +9,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { BUILT_IN_ROLES, BuiltInRoleName } from "../components/roles";
 import { readStackConfig } from "../commands/plan/main";
-import { FAKE, one, ofType, Recorded } from "./harness";
+import { FAKE, one, ofType, plain, Recorded } from "./harness";
 import { configMap, ProgramRun, runProgram } from "./stackRun";
 import { TYPES } from "./resourceTypes";
 
@@ -19,7 +19,6 @@ const VAULT = "/subscriptions/5a9c7e12-3d4f-4b8a-9e61-2f0c8d7b3a45/resourceGroup
 const K8S_PROVIDER = "pulumi:providers:kubernetes";
 
 /** Secret inputs are recorded wrapped in Pulumi's secret signature; this unwraps them. */
-const plain = (v: any) => (v && typeof v === "object" && "4dabf18193072939515e22adb298388d" in v ? v.value : v);
 /** The role definition id ARM receives for a built-in role, subscription-qualified. */
 const roleDefinitionId = (role: BuiltInRoleName) => `/subscriptions/${FAKE.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLES[role]}`;
 const byName = (resources: Recorded[], type: string, name: string) => one(resources.filter((r) => r.name === name), type);
@@ -205,7 +204,7 @@ describe("stack: each config key reaches the provider (every key set, none at it
         });
 
         it("kubeloginMode: the Kubernetes provider's kubeconfig logs in with that mode", () => {
-            const kubeconfig = plain(one(resources(), K8S_PROVIDER).inputs.kubeconfig);
+            const kubeconfig = String(plain(one(resources(), K8S_PROVIDER).inputs.kubeconfig));
             const args: string[] = parse(kubeconfig).users[0].user.exec.args;
             assert.strictEqual(args[args.indexOf("--login") + 1], "spn");
         });

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import fc from "fast-check";
-import { ipv4CidrRule } from "../components/validation";
+import { editDistance, ipv4CidrRule } from "../components/validation";
 
 const RULE = "must be an IPv4 address or CIDR range such as 203.0.113.0/24";
 const octet = fc.integer({ min: 0, max: 255 });
@@ -45,4 +45,21 @@ describe("validation: ipv4CidrRule", () => {
         const badPrefix = fc.oneof(fc.integer({ min: 33, max: 99 }).map(String), fc.integer({ min: 0, max: 9 }).map((n) => `0${n}`));
         fc.assert(fc.property(badPrefix, (prefix) => assert.strictEqual(ipv4CidrRule(`10.0.0.0/${prefix}`), RULE, prefix)));
     });
+});
+
+describe("validation: editDistance", () => {
+    const cases: [string, string, number][] = [
+        ["", "", 0],
+        ["", "abc", 3],
+        ["kitten", "sitting", 3],
+        ["workload", "workloads", 1],
+        ["User.Read.All", "user.read.all", 0],
+        ["Application.ReadWrite.Owned", "Application.ReadWrite.OwnedBy", 2],
+    ];
+    for (const [a, b, d] of cases) {
+        it(`${JSON.stringify(a)} to ${JSON.stringify(b)} is ${d}, either way round`, () => {
+            assert.strictEqual(editDistance(a, b), d);
+            assert.strictEqual(editDistance(b, a), d);
+        });
+    }
 });

@@ -287,19 +287,7 @@ export function buildTrustMap(recorded: ResourceRecord[], deployerObjectId?: str
     }
 
     for (const ra of resources.filter((r) => r.type === TYPES.roleAssignment)) {
-        const principalId: string = ra.inputs.principalId ?? "";
-        let identity = byPrincipal.get(principalId.toLowerCase());
-        if (!identity) {
-            const isDeployer = deployerObjectId !== undefined && eq(principalId, deployerObjectId);
-            identity = {
-                kind: "existing-principal",
-                name: isDeployer ? "the principal running pulumi up" : `existing principal ${principalId}`,
-                principalId,
-                obtainedBy: [{ kind: "external", label: isDeployer ? "whoever runs pulumi up with this login" : "outside this program" }],
-                grants: [],
-            };
-            add(identity);
-        }
+        const identity = identityOf(ra.inputs.principalId ?? "", byPrincipal, add, deployerObjectId);
         const roleDefinitionId: string = ra.inputs.roleDefinitionId ?? "";
         const roleId = roleDefinitionId.split("/").pop() ?? "";
         identity.grants.push({
@@ -446,7 +434,8 @@ function addPullSecrets(identities: TrustedIdentity[], resources: ResourceRecord
     const provider = (r: ResourceRecord) => r.provider ?? "";
     for (const es of resources.filter((r) => r.type === TYPES.externalSecret)) {
         const namespace: string = es.inputs.metadata?.namespace;
-        const ref = (es.inputs.spec?.dataFrom ?? []).map((d: any) => d.sourceRef?.generatorRef).find((g: any) => g?.kind === "ClusterGenerator");
+        const dataFrom: { sourceRef?: { generatorRef?: { kind?: string; name?: string } } }[] = es.inputs.spec?.dataFrom ?? [];
+        const ref = dataFrom.map((d) => d.sourceRef?.generatorRef).find((g) => g?.kind === "ClusterGenerator");
         const generator = resources.find((r) => r.type === TYPES.clusterGenerator && r.inputs.metadata?.name === ref?.name && provider(r) === provider(es));
         const acr = generator?.inputs.spec?.generator?.acrAccessTokenSpec;
         const accountName = acr?.auth?.workloadIdentity?.serviceAccountRef?.name;

@@ -1,3 +1,4 @@
+import { MIN_EXTERNAL_SECRETS_VERSION } from "../../components/externalSecretsConstants";
 import { durationSeconds } from "../../components/registryPullManifests";
 import { Adapters, ToolError } from "./adapters";
 import { AADSTS_RULES, aadstsError, CheckResult, toolFailure, Verdict } from "./classify";
@@ -130,7 +131,7 @@ export async function checkExternalCluster(adapters: Adapters, name: string, clu
                     name: check,
                     status: "fail",
                     detail: `the cluster behind kube context ${name} has no ExternalSecret resource type`,
-                    likelyCause: "External Secrets Operator (0.17.0 or later) is not installed",
+                    likelyCause: `External Secrets Operator (${MIN_EXTERNAL_SECRETS_VERSION} or later) is not installed`,
                     fix: `install it (helm chart external-secrets) or set installExternalSecrets: true for ${name} and run pulumi up`,
                 });
             } else if (err instanceof ToolError) {
