@@ -181,11 +181,27 @@ export class ContainerRegistry extends pulumi.ComponentResource {
         principalType: PrincipalType,
         opts: RegistryGrantOptions | undefined,
     ): authorization.RoleAssignment {
-        return assignRole(
-            name,
-            this.resourceId,
-            { roleDefinitionIdOrName: role, principalId, principalType, description: `credless-aks: ${role} on the registry` },
-            { parent: this, dependsOn: opts?.dependsOn },
-        );
+        return grantOnRegistry(this, name, this.resourceId, role, principalId, principalType, opts);
     }
+}
+
+/**
+ * A data-plane role at a registry's scope, a child of the registry's
+ * component: the one way ContainerRegistry and ExistingContainerRegistry grant.
+ */
+export function grantOnRegistry(
+    registry: pulumi.ComponentResource,
+    name: string,
+    registryId: pulumi.Input<string>,
+    role: BuiltInRoleName,
+    principalId: pulumi.Input<string>,
+    principalType: PrincipalType,
+    opts?: RegistryGrantOptions,
+): authorization.RoleAssignment {
+    return assignRole(
+        name,
+        registryId,
+        { roleDefinitionIdOrName: role, principalId, principalType, description: `credless-aks: ${role} on the registry` },
+        { parent: registry, dependsOn: opts?.dependsOn },
+    );
 }

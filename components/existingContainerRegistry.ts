@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import { ArgumentProblems } from "./argumentProblems";
-import { assignRole, BuiltInRoleName, registryDataRole } from "./roles";
+import { grantOnRegistry } from "./containerRegistry";
+import { BuiltInRoleName, registryDataRole } from "./roles";
 
 /** Type token of ExistingContainerRegistry; the policy pack checks the settings it carries. */
 export const EXISTING_CONTAINER_REGISTRY_TYPE = "credless-aks:acr:ExistingContainerRegistry";
@@ -99,11 +100,6 @@ export class ExistingContainerRegistry extends pulumi.ComponentResource {
 
     /** The pull role (AcrPull, or Container Registry Repository Reader in ABAC mode) for a cluster's kubelet identity, at the registry: what `az aks update --attach-acr` creates. */
     attachCluster(name: string, kubeletIdentityObjectId: pulumi.Input<string>): authorization.RoleAssignment {
-        return assignRole(
-            name,
-            this.resourceId,
-            { roleDefinitionIdOrName: this.pullRole, principalId: kubeletIdentityObjectId, principalType: "ServicePrincipal", description: `credless-aks: ${this.pullRole} on the registry` },
-            { parent: this },
-        );
+        return grantOnRegistry(this, name, this.resourceId, this.pullRole, kubeletIdentityObjectId, "ServicePrincipal");
     }
 }
