@@ -1,7 +1,7 @@
 /**
  * Every mapping the stack makes from config to what the providers receive,
  * over a fixture that sets every key to a value other than its default
- * (tests/fixtures/stack/Pulumi.mapping.yaml): one assertion per key, on the
+ * (tests/fixtures/mapping/Pulumi.mapping.yaml): one assertion per key, on the
  * inputs of the resource that carries it, character for character.
  */
 import * as assert from "assert";
@@ -13,7 +13,7 @@ import { FAKE, one, ofType, plain, Recorded } from "./harness";
 import { configMap, ProgramRun, runProgram } from "./stackRun";
 import { TYPES } from "./resourceTypes";
 
-const FIXTURES = path.join(__dirname, "fixtures", "stack");
+const FIXTURES = path.join(__dirname, "fixtures", "mapping");
 const fixture = () => readStackConfig("mapping", FIXTURES);
 const VAULT = "/subscriptions/5a9c7e12-3d4f-4b8a-9e61-2f0c8d7b3a45/resourceGroups/rg-vaults/providers/Microsoft.KeyVault/vaults/kv-maps";
 const K8S_PROVIDER = "pulumi:providers:kubernetes";
